@@ -1,0 +1,212 @@
+package dev.tl.model;
+
+import org.deeplearning4j.nn.api.ParamInitializer;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.NoParamLayer;
+import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.AbstractLayer;
+import org.deeplearning4j.nn.params.EmptyParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * BatchNorm in inference mode that still passes gradients through: {@code y = x * scale + shift} per
+ * channel, with scale and shift folded from gamma, beta and the running mean and variance.
+ *
+ * <p>Why it exists: fine-tuning on small data with BatchNorm frozen (running statistics, fixed gamma/beta)
+ * is the usual recommendation (Keras' {@code training=False}), but DL4J's BatchNormalization only
+ * backpropagates through batch statistics, and wrapping it in FrozenLayerWithBackprop crashes its oneDNN
+ * helper. This layer has no parameters, so the BatchNorm's own parameters stay bit-identical by
+ * construction. It is used only inside training tails, never saved in a model bundle.
+ */
+public final class FrozenBatchNorm extends NoParamLayer {
+    private float[] scale;
+    private float[] shift;
+    private int channelAxis;
+
+    public FrozenBatchNorm() {
+        super(new Builder());
+    }
+
+    public FrozenBatchNorm(String name, float[] scale, float[] shift, int channelAxis) {
+        super(new Builder().name(name));
+        this.scale = scale.clone();
+        this.shift = shift.clone();
+        this.channelAxis = channelAxis;
+    }
+
+    /** Folds a BatchNorm's gamma, beta, running mean and variance into scale and shift. */
+    public static FrozenBatchNorm fold(String name, Map<String, INDArray> bnParams, double eps, int channelAxis, boolean useLogStd) {
+        float[] gamma = bnParams.get("gamma").dup().data().asFloat();
+        float[] beta = bnParams.get("beta").dup().data().asFloat();
+        float[] mean = bnParams.get("mean").dup().data().asFloat();
+        float[] var;
+        if (useLogStd) {
+            float[] log10std = bnParams.get("log10stdev").dup().data().asFloat();
+            var = new float[log10std.length];
+            for (int i = 0; i < var.length; i++) {
+                double std = Math.pow(10, log10std[i]);
+                var[i] = (float) (std * std - eps);
+            }
+        } else {
+            var = bnParams.get("var").dup().data().asFloat();
+        }
+        float[] s = new float[gamma.length];
+        float[] b = new float[gamma.length];
+        for (int i = 0; i < s.length; i++) {
+            double sc = gamma[i] / Math.sqrt(var[i] + eps);
+            s[i] = (float) sc;
+            b[i] = (float) (beta[i] - mean[i] * sc);
+        }
+        return new FrozenBatchNorm(name, s, b, channelAxis);
+    }
+
+    public float[] getScale() {
+        return scale;
+    }
+
+    public void setScale(float[] scale) {
+        this.scale = scale;
+    }
+
+    public float[] getShift() {
+        return shift;
+    }
+
+    public void setShift(float[] shift) {
+        this.shift = shift;
+    }
+
+    public int getChannelAxis() {
+        return channelAxis;
+    }
+
+    public void setChannelAxis(int channelAxis) {
+        this.channelAxis = channelAxis;
+    }
+
+    @Override
+    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
+                                                      int layerIndex, INDArray paramsView, boolean initializeParams, DataType dataType) {
+        Impl l = new Impl(conf, dataType);
+        l.setListeners(listeners);
+        l.setIndex(layerIndex);
+        l.setParamsViewArray(paramsView);
+        l.setParamTable(initializer().init(conf, paramsView, initializeParams));
+        l.setConf(conf);
+        return l;
+    }
+
+    @Override
+    public ParamInitializer initializer() {
+        return EmptyParamInitializer.getInstance();
+    }
+
+    @Override
+    public InputType getOutputType(int layerIndex, InputType inputType) {
+        return inputType;
+    }
+
+    @Override
+    public void setNIn(InputType inputType, boolean override) {
+    }
+
+    @Override
+    public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
+        return null;
+    }
+
+    @Override
+    public LayerMemoryReport getMemoryReport(InputType inputType) {
+        return new LayerMemoryReport.Builder(layerName, FrozenBatchNorm.class, inputType, inputType)
+                .standardMemory(0, 0).workingMemory(0, 0, 0, inputType.arrayElementsPerExample())
+                .cacheMemory(0, 0).build();
+    }
+
+    @Override
+    public FrozenBatchNorm clone() {
+        FrozenBatchNorm c = (FrozenBatchNorm) super.clone();
+        c.scale = scale.clone();
+        c.shift = shift.clone();
+        return c;
+    }
+
+    public static final class Builder extends org.deeplearning4j.nn.conf.layers.Layer.Builder<Builder> {
+        @SuppressWarnings("unchecked")
+        @Override
+        public FrozenBatchNorm build() {
+            throw new UnsupportedOperationException("use FrozenBatchNorm.fold");
+        }
+    }
+
+    /** The runtime layer. */
+    public static final class Impl extends AbstractLayer<FrozenBatchNorm> {
+        Impl(NeuralNetConfiguration conf, DataType dataType) {
+            super(conf, dataType);
+        }
+
+        private int axis() {
+            int a = layerConf().getChannelAxis();
+            return input.rank() == 2 ? 1 : a;
+        }
+
+        private INDArray vec(float[] v) {
+            return Nd4j.create(v).castTo(input.dataType());
+        }
+
+        @Override
+        public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
+            assertInputSet(false);
+            INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), input.shape(), input.ordering());
+            Nd4j.getExecutioner().exec(new BroadcastMulOp(input, vec(layerConf().getScale()), out, axis()));
+            Nd4j.getExecutioner().exec(new BroadcastAddOp(out, vec(layerConf().getShift()), out, axis()));
+            return out;
+        }
+
+        @Override
+        public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
+            assertInputSet(true);
+            INDArray dx = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, epsilon.dataType(), epsilon.shape(), epsilon.ordering());
+            Nd4j.getExecutioner().exec(new BroadcastMulOp(epsilon, vec(layerConf().getScale()), dx, axis()));
+            return new Pair<>(new DefaultGradient(), dx);
+        }
+
+        @Override
+        public double calcRegularizationScore(boolean backpropParamsOnly) {
+            return 0;
+        }
+
+        @Override
+        public Type type() {
+            return Type.NORMALIZATION;
+        }
+
+        @Override
+        public boolean isPretrainLayer() {
+            return false;
+        }
+
+        @Override
+        public void clearNoiseWeightParams() {
+        }
+
+        @Override
+        public INDArray params() {
+            return null;
+        }
+    }
+}

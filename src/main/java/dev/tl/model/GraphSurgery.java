@@ -1,0 +1,222 @@
+package dev.tl.model;
+
+import dev.tl.backbone.BackboneSpec;
+import dev.tl.backbone.StageMap;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
+import org.deeplearning4j.nn.transferlearning.TransferLearning;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.learning.regularization.WeightDecay;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The one place where graphs are cut and sewn. Everything that knows about DL4J vertex plumbing lives
+ * here, so strategies speak only of stages.
+ *
+ * <p>Training never runs the frozen part of the network: {@link #tail} cuts the graph at the boundary in
+ * front of the first trainable stage; the part upstream is run once per image (and per augmented view)
+ * and cached, and only the tail is fitted. Because phases unfreeze from the top down, each phase's tail
+ * contains every earlier phase's tail, so its parameters are all that ever changed.
+ */
+public final class GraphSurgery {
+    public static final String HEAD_OUT = "head_out";
+    public static final String HEAD_PREFIX = "head_";
+
+    private GraphSurgery() {}
+
+    /**
+     * Removes the backbone's original top and attaches {@code head} for {@code numClasses} classes at the
+     * feature vertex. Backbone parameters are kept as they are; head weights are Xavier-initialized from
+     * {@code seed}.
+     */
+    public static ComputationGraph attachHead(ComputationGraph pretrained, BackboneSpec spec, HeadSpec head, int numClasses, long seed) {
+        if (numClasses < 2) throw new IllegalArgumentException("need at least 2 classes, got " + numClasses);
+        long[] featShape = featureShape(pretrained, spec);
+        TransferLearning.GraphBuilder b = new TransferLearning.GraphBuilder(pretrained)
+                .fineTuneConfiguration(new FineTuneConfiguration.Builder().seed(seed).updater(new Sgd(0.0)).build());
+        for (String top : spec.topVertices()) {
+            b.removeVertexAndConnections(top);
+        }
+        String prev = spec.featureVertex();
+        long nIn = 1;
+        for (int i = 1; i < featShape.length; i++) nIn *= featShape[i];
+        boolean first = true;
+        int i = 0;
+        for (int h : head.hidden()) {
+            i++;
+            String name = HEAD_PREFIX + "fc" + i;
+            DenseLayer dense = new DenseLayer.Builder().nIn(nIn).nOut(h).activation(Activation.RELU).weightInit(WeightInit.RELU).build();
+            addHeadLayer(b, name, dense, prev, first ? featShape : null);
+            first = false;
+            prev = name;
+            nIn = h;
+            if (head.dropout() > 0) {
+                String d = HEAD_PREFIX + "dropout" + i;
+                // DL4J's dropOut(p) takes the probability of *retaining* an activation.
+                b.addLayer(d, new DropoutLayer.Builder(1.0 - head.dropout()).build(), prev);
+                prev = d;
+            }
+        }
+        OutputLayer out = new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(nIn).nOut(numClasses)
+                .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).build();
+        addHeadLayer(b, HEAD_OUT, out, prev, first ? featShape : null);
+        b.setOutputs(HEAD_OUT);
+        ComputationGraph g = b.build();
+        return g;
+    }
+
+    private static void addHeadLayer(TransferLearning.GraphBuilder b, String name, Layer layer, String input, long[] featShape) {
+        if (featShape != null && featShape.length == 4) {
+            // A spatial feature map (e.g. VGG16 block5_pool) is flattened in the graph's own layout.
+            b.addLayer(name, layer, new CnnToFeedForwardPreProcessor(featShape[1], featShape[2], featShape[3], CNN2DFormat.NHWC), input);
+        } else {
+            b.addLayer(name, layer, input);
+        }
+    }
+
+    /** Output shape of the feature vertex for one image (probed with a zero image: exact and cheap once). */
+    public static long[] featureShape(ComputationGraph g, BackboneSpec spec) {
+        INDArray x = Nd4j.zeros(DataType.FLOAT, spec.preprocessing().batchShape(1));
+        INDArray[] out = g.output(List.of(spec.featureVertex()), false, new INDArray[]{x}, null);
+        if (out[0].rank() == 4 && !spec.preprocessing().channelsLast()) {
+            throw new IllegalStateException(spec.name() + ": NCHW spatial features are not supported as a head input");
+        }
+        return out[0].shape();
+    }
+
+    /**
+     * The vertex whose output feeds the first vertex of stage {@code trainableFrom}, i.e. the cut point in
+     * front of the trainable part. Returns the network input when everything trains.
+     */
+    public static String boundary(ComputationGraph full, StageMap stages, String trainableFrom) {
+        ComputationGraphConfiguration conf = full.getConfiguration();
+        int from = stages.index(trainableFrom);
+        Set<String> trainable = trainableVertices(full, stages, trainableFrom);
+        Set<String> cut = new HashSet<>();
+        for (String v : trainable) {
+            for (String in : conf.getVertexInputs().getOrDefault(v, List.of())) {
+                if (!trainable.contains(in)) cut.add(in);
+            }
+        }
+        if (cut.size() != 1) {
+            throw new IllegalStateException("stage '" + trainableFrom + "' (index " + from + ") is not fed by a single vertex: " + cut);
+        }
+        return cut.iterator().next();
+    }
+
+    public static Set<String> trainableVertices(ComputationGraph full, StageMap stages, String trainableFrom) {
+        int from = stages.index(trainableFrom);
+        Set<String> out = new HashSet<>();
+        for (String v : full.getConfiguration().getTopologicalOrderStr()) {
+            if (full.getConfiguration().getNetworkInputs().contains(v)) continue;
+            if (stages.index(stages.stageOf(v)) >= from) out.add(v);
+        }
+        return out;
+    }
+
+    /** How a tail's layers are trained. */
+    public record TrainSettings(Function<Double, IUpdater> optimizer, double headLr, Map<String, Double> stageLr,
+                                boolean freezeBatchNorm, double weightDecay) {
+    }
+
+    /**
+     * The trainable part of {@code full}, from {@code boundary} (exclusive) to the output, as its own graph
+     * whose input is the boundary's activation. Parameters are copied in; each layer gets the updater of its
+     * stage (discriminative learning rates); BatchNorm layers are wrapped to keep running statistics and
+     * fixed scale/shift when {@code freezeBatchNorm}. With {@code boundary} equal to the network input, the
+     * whole graph is the tail.
+     */
+    public static ComputationGraph tail(ComputationGraph full, StageMap stages, String boundary, TrainSettings settings) {
+        ComputationGraphConfiguration conf = full.getConfiguration().clone();
+        boolean whole = conf.getNetworkInputs().contains(boundary);
+        Set<String> keep = whole ? new HashSet<>(conf.getVertices().keySet()) : StageMap.descendants(conf, boundary);
+        Map<String, GraphVertex> vertices = new LinkedHashMap<>();
+        Map<String, List<String>> inputs = new LinkedHashMap<>();
+        for (var e : conf.getVertices().entrySet()) {
+            if (keep.contains(e.getKey())) {
+                vertices.put(e.getKey(), e.getValue());
+                inputs.put(e.getKey(), new ArrayList<>(conf.getVertexInputs().getOrDefault(e.getKey(), List.of())));
+            }
+        }
+        if (!whole) {
+            for (var e : inputs.entrySet()) {
+                for (String in : e.getValue()) {
+                    if (!keep.contains(in) && !in.equals(boundary)) {
+                        throw new IllegalStateException("vertex " + e.getKey() + " needs " + in + ", which is upstream of the cut at " + boundary);
+                    }
+                }
+            }
+            conf.setNetworkInputs(new ArrayList<>(List.of(boundary)));
+        }
+        for (var e : vertices.entrySet()) {
+            if (!(e.getValue() instanceof LayerVertex lv)) continue;
+            NeuralNetConfiguration nnc = lv.getLayerConf();
+            Layer layer = nnc.getLayer();
+            String stage = stages.stageOf(e.getKey());
+            double lr = settings.stageLr().getOrDefault(stage, settings.headLr());
+            if (layer instanceof BatchNormalization bn && settings.freezeBatchNorm()) {
+                int axis = bn.getCnn2DFormat() == CNN2DFormat.NHWC ? 3 : 1;
+                nnc.setLayer(FrozenBatchNorm.fold(e.getKey(), full.getLayer(e.getKey()).paramTable(), bn.getEps(), axis, bn.isUseLogStd()));
+            } else if (layer instanceof BaseLayer bl) {
+                bl.setIUpdater(settings.optimizer().apply(lr));
+                bl.setBiasUpdater(null);
+                if (settings.weightDecay() > 0) {
+                    bl.setRegularization(new ArrayList<>(List.of(new WeightDecay(settings.weightDecay(), true))));
+                } else {
+                    bl.setRegularization(new ArrayList<>());
+                }
+                bl.setRegularizationBias(new ArrayList<>());
+            }
+        }
+        conf.setVertices(vertices);
+        conf.setVertexInputs(inputs);
+        conf.setTopologicalOrder(null);
+        conf.setTopologicalOrderStr(null);
+        conf.setIterationCount(0);
+        conf.setEpochCount(0);
+        ComputationGraph tail = new ComputationGraph(conf);
+        tail.init();
+        copyParams(full, tail);
+        return tail;
+    }
+
+    /** Copies every parameter array of {@code from} into the layer of the same name in {@code to}. */
+    public static void copyParams(ComputationGraph from, ComputationGraph to) {
+        for (org.deeplearning4j.nn.api.Layer l : from.getLayers()) {
+            String name = l.conf().getLayer().getLayerName();
+            if (l.numParams() == 0 || !to.getConfiguration().getVertices().containsKey(name)) continue;
+            org.deeplearning4j.nn.api.Layer target = to.getLayer(name);
+            if (target.numParams() == 0 && target instanceof FrozenBatchNorm.Impl) continue; // folded constants, nothing to copy
+            if (target.numParams() != l.numParams()) {
+                throw new IllegalStateException("layer " + name + ": " + l.numParams() + " vs " + target.numParams() + " parameters");
+            }
+            target.setParams(l.params().dup());
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.tl.model;
+
+import dev.tl.backbone.StageMap;
+import dev.tl.backbone.TinyCnn;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class GraphSurgeryTest {
+    @BeforeAll
+    static void fastPath() {
+        FastPath.enable();
+    }
+
+    private static ComputationGraph model() {
+        return GraphSurgery.attachHead(TinyCnn.build(3), TinyCnn.SPEC, new HeadSpec(List.of(6), 0.5), 4, 9);
+    }
+
+    @Test
+    void headReplacesTheOriginalTop() {
+        ComputationGraph g = model();
+        assertTrue(g.getConfiguration().getVertices().containsKey("head_fc1"));
+        assertTrue(g.getConfiguration().getVertices().containsKey("head_dropout1"));
+        assertFalse(g.getConfiguration().getVertices().containsKey("predictions"));
+        INDArray out = g.outputSingle(false, Nd4j.rand(DataType.FLOAT, 2, 32, 32, 3));
+        assertEquals(List.of(2L, 4L), List.of(out.size(0), out.size(1)));
+    }
+
+    @Test
+    void tailOnCachedActivationsEqualsTheWholeGraphWithFoldedBatchNorm() {
+        ComputationGraph g = model();
+        StageMap stages = StageMap.of(g.getConfiguration(), TinyCnn.SPEC);
+        // Non-trivial BatchNorm statistics, so that folding is actually exercised.
+        for (String bn : List.of("s2_bn", "s1_bn")) {
+            var l = g.getLayer(bn);
+            l.setParam("mean", Nd4j.rand(DataType.FLOAT, l.getParam("mean").shape()));
+            l.setParam("var", Nd4j.rand(DataType.FLOAT, l.getParam("var").shape()).addi(0.5));
+            l.setParam("gamma", Nd4j.rand(DataType.FLOAT, l.getParam("gamma").shape()).addi(0.5));
+        }
+        String boundary = GraphSurgery.boundary(g, stages, "stage1");
+        assertEquals("stem_pool", boundary);
+        ComputationGraph tail = GraphSurgery.tail(g, stages, boundary,
+                new GraphSurgery.TrainSettings(Adam::new, 1e-3, Map.of("stage1", 1e-4), true, 0));
+        INDArray x = Nd4j.rand(DataType.FLOAT, 3, 32, 32, 3);
+        INDArray atCut = g.output(List.of(boundary), false, new INDArray[]{x}, null)[0];
+        INDArray viaTail = tail.outputSingle(false, atCut);
+        INDArray whole = g.outputSingle(false, x);
+        assertTrue(whole.equalsWithEps(viaTail, 1e-5), "tail output differs: " + whole + " vs " + viaTail);
+        assertTrue(tail.getLayer("s1_bn") instanceof FrozenBatchNorm.Impl);
+        assertEquals(1e-4, ((Adam) ((org.deeplearning4j.nn.conf.layers.BaseLayer) tail.getLayer("s1_conv").conf().getLayer()).getIUpdater()).getLearningRate(), 0);
+        assertEquals(1e-3, ((Adam) ((org.deeplearning4j.nn.conf.layers.BaseLayer) tail.getLayer("head_out").conf().getLayer()).getIUpdater()).getLearningRate(), 0);
+    }
+
+    @Test
+    void foldComputesScaleAndShiftFromRunningStatistics() {
+        ComputationGraph g = model();
+        var bn = g.getLayer("s2_bn");
+        bn.setParam("var", Nd4j.valueArrayOf(bn.getParam("var").shape(), 4.0f));
+        bn.setParam("gamma", Nd4j.valueArrayOf(bn.getParam("gamma").shape(), 3.0f));
+        bn.setParam("mean", Nd4j.valueArrayOf(bn.getParam("mean").shape(), 2.0f));
+        bn.setParam("beta", Nd4j.valueArrayOf(bn.getParam("beta").shape(), 0.5f));
+        FrozenBatchNorm f = FrozenBatchNorm.fold("x", bn.paramTable(), 1e-3, 3, false);
+        double scale = 3.0 / Math.sqrt(4.001);
+        assertEquals(scale, f.getScale()[0], 1e-6);
+        assertEquals(0.5 - 2.0 * scale, f.getShift()[0], 1e-6);
+    }
+
+    @Test
+    void unknownStageIsRejected() {
+        ComputationGraph g = model();
+        StageMap stages = StageMap.of(g.getConfiguration(), TinyCnn.SPEC);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GraphSurgery.boundary(g, stages, "stage9"));
+        assertTrue(e.getMessage().contains("valid: stem, stage1, stage2, head"), e.getMessage());
+    }
+}
