@@ -46,7 +46,7 @@ class GraphSurgeryTest {
         for (String bn : List.of("s2_bn", "s1_bn")) {
             var l = g.getLayer(bn);
             l.setParam("mean", Nd4j.rand(DataType.FLOAT, l.getParam("mean").shape()));
-            l.setParam("var", Nd4j.rand(DataType.FLOAT, l.getParam("var").shape()).addi(0.5));
+            setVar(l, Nd4j.rand(DataType.FLOAT, l.getParam("mean").shape()).addi(0.5));
             l.setParam("gamma", Nd4j.rand(DataType.FLOAT, l.getParam("gamma").shape()).addi(0.5));
         }
         String boundary = GraphSurgery.boundary(g, stages, "stage1");
@@ -67,14 +67,25 @@ class GraphSurgeryTest {
     void foldComputesScaleAndShiftFromRunningStatistics() {
         ComputationGraph g = model();
         var bn = g.getLayer("s2_bn");
-        bn.setParam("var", Nd4j.valueArrayOf(bn.getParam("var").shape(), 4.0f));
+        setVar(bn, Nd4j.valueArrayOf(bn.getParam("mean").shape(), 4.0f));
         bn.setParam("gamma", Nd4j.valueArrayOf(bn.getParam("gamma").shape(), 3.0f));
         bn.setParam("mean", Nd4j.valueArrayOf(bn.getParam("mean").shape(), 2.0f));
         bn.setParam("beta", Nd4j.valueArrayOf(bn.getParam("beta").shape(), 0.5f));
-        FrozenBatchNorm f = FrozenBatchNorm.fold("x", bn.paramTable(), 1e-3, 3, false);
+        var conf = (org.deeplearning4j.nn.conf.layers.BatchNormalization) bn.conf().getLayer();
+        FrozenBatchNorm f = FrozenBatchNorm.fold("x", bn.paramTable(), conf.getEps(), 3, conf.isUseLogStd());
         double scale = 3.0 / Math.sqrt(4.001);
-        assertEquals(scale, f.getScale()[0], 1e-6);
-        assertEquals(0.5 - 2.0 * scale, f.getShift()[0], 1e-6);
+        assertEquals(scale, f.getScale()[0], 1e-5);
+        assertEquals(0.5 - 2.0 * scale, f.getShift()[0], 1e-5);
+    }
+
+    /** DL4J stores BatchNorm variance either as "var" or, by default, as log10 of the std ("log10stdev"). */
+    private static void setVar(org.deeplearning4j.nn.api.Layer bn, INDArray var) {
+        var conf = (org.deeplearning4j.nn.conf.layers.BatchNormalization) bn.conf().getLayer();
+        if (bn.getParam("var") != null) {
+            bn.setParam("var", var);
+        } else {
+            bn.setParam("log10stdev", org.nd4j.linalg.ops.transforms.Transforms.log(var.add(conf.getEps()), 10).muli(0.5));
+        }
     }
 
     @Test
