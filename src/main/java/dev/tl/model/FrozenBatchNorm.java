@@ -59,8 +59,9 @@ public final class FrozenBatchNorm extends NoParamLayer {
             float[] log10std = bnParams.get("log10stdev").dup().data().asFloat();
             var = new float[log10std.length];
             for (int i = 0; i < var.length; i++) {
+                // DL4J's own reading of this parameterization: var = (10^log10stdev)^2, then std = sqrt(var + eps).
                 double std = Math.pow(10, log10std[i]);
-                var[i] = (float) (std * std - eps);
+                var[i] = (float) (std * std);
             }
         } else {
             var = bnParams.get("var").dup().data().asFloat();
