@@ -15,6 +15,9 @@ public interface ImageSource {
     /** A batch of the given images in the given view, shaped as the backbone's input. */
     INDArray images(int[] indices, int view);
 
+    /** A hint that these images will be asked for next, so they can be decoded while the network computes. */
+    default void prefetch(int[] indices, int view) {}
+
     /** A stable identity of image {@code index} (content hash), for disk-cache keys; null disables disk caching. */
     default String contentId(int index) {
         return null;

@@ -239,6 +239,9 @@ public final class Trainer {
                 int to = Math.min(missing.size(), from + plan.batchSize());
                 int[] idx = missing.subList(from, to).stream().mapToInt(Integer::intValue).toArray();
                 INDArray x = src.images(idx, view);
+                if (to < missing.size()) {
+                    src.prefetch(missing.subList(to, Math.min(missing.size(), to + plan.batchSize())).stream().mapToInt(Integer::intValue).toArray(), view);
+                }
                 INDArray out = isInput ? x : full.output(List.of(boundary), false, new INDArray[]{x}, null)[0];
                 for (int i = 0; i < idx.length; i++) {
                     INDArray row = row(out, i);

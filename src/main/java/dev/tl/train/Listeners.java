@@ -1,0 +1,176 @@
+package dev.tl.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tl.run.AtomicFiles;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/** Ready-made listeners: progress on stderr, per-epoch CSV, checkpoints. */
+public final class Listeners {
+    private Listeners() {}
+
+    /** Progress lines: phase, epoch, batch, loss, images/s, ETA, and the time spent waiting for data. */
+    public static final class Progress implements TrainingListener {
+        private final PrintWriter err;
+        private final int totalEpochs;
+        private final long start = System.nanoTime();
+        private long lastPrint;
+        private int epochsDone;
+
+        public Progress(PrintWriter err, int totalEpochs) {
+            this.err = err;
+            this.totalEpochs = totalEpochs;
+        }
+
+        @Override
+        public void onPhaseStart(int phaseIndex, PhasePlan phase, String boundary) {
+            err.printf(Locale.ROOT, "phase %d '%s': training from %s (cut at %s), %d epochs, head lr %.2g%n",
+                    phaseIndex + 1, phase.name(), phase.trainableFrom(), boundary, phase.epochs(), phase.headLr());
+            err.flush();
+        }
+
+        @Override
+        public void onFeaturize(PhasePlan phase, String split, int done, int total, double seconds, boolean fromDisk) {
+            long now = System.nanoTime();
+            if (done < total && now - lastPrint < 2_000_000_000L) return;
+            lastPrint = now;
+            if (fromDisk) {
+                err.printf(Locale.ROOT, "  %s: %d frozen feature sets loaded from the disk cache in %.1fs%n", split, total, seconds);
+            } else {
+                double rate = done / Math.max(seconds, 1e-9);
+                err.printf(Locale.ROOT, "  %s: frozen layers %d/%d images, %.1f img/s%s%n", split, done, total, rate,
+                        done < total ? String.format(Locale.ROOT, ", ETA %.0fs", (total - done) / Math.max(rate, 1e-9)) : String.format(Locale.ROOT, " (%.1fs)", seconds));
+            }
+            err.flush();
+        }
+
+        @Override
+        public void onBatchEnd(PhasePlan phase, int epoch, int batch, int batches, double loss, int images, double seconds, double waitSeconds) {
+            long now = System.nanoTime();
+            if (batch < batches && now - lastPrint < 5_000_000_000L) return;
+            lastPrint = now;
+            if (batch < batches) {
+                err.printf(Locale.ROOT, "  epoch %d batch %d/%d loss %.4f %.1f img/s%n", epoch, batch, batches, loss, images / Math.max(seconds, 1e-9));
+                err.flush();
+            }
+        }
+
+        @Override
+        public void onEpochEnd(EpochResult r, Trainer.State state) {
+            epochsDone++;
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            double eta = elapsed / epochsDone * (totalEpochs - epochsDone);
+            err.printf(Locale.ROOT, "[%s] epoch %d/%d  train loss %.4f acc %.3f | val loss %.4f acc %.3f%s | %.1fs (%.0f img/s, data wait %.1fs) ETA %.0fs%n",
+                    r.phase(), r.epoch(), totalEpochs, r.trainLoss(), r.trainAccuracy(), r.valLoss(), r.valAccuracy(),
+                    state.improved() ? " *" : "", r.seconds(), r.imagesPerSecond(), r.dataWaitSeconds(), eta);
+            err.flush();
+        }
+    }
+
+    /** metrics.csv, one row per epoch, rewritten atomically so a reader never sees half a row. */
+    public static final class Csv implements TrainingListener {
+        public static final String HEADER = "phase_index,phase,epoch,phase_epoch,train_loss,train_accuracy,val_loss,val_accuracy,head_lr,seconds,featurize_seconds,images_per_second,data_wait_seconds";
+        private final Path file;
+        private final List<String> rows = new ArrayList<>();
+
+        public Csv(Path file) {
+            this.file = file;
+        }
+
+        @Override
+        public void onEpochEnd(EpochResult r, Trainer.State state) {
+            rows.add(String.format(Locale.ROOT, "%d,%s,%d,%d,%.6f,%.6f,%.6f,%.6f,%.6g,%.3f,%.3f,%.2f,%.3f", r.phaseIndex(), r.phase(), r.epoch(), r.phaseEpoch(),
+                    r.trainLoss(), r.trainAccuracy(), r.valLoss(), r.valAccuracy(), r.headLr(), r.seconds(), r.featurizeSeconds(), r.imagesPerSecond(), r.dataWaitSeconds()));
+            try {
+                AtomicFiles.writeString(file, HEADER + "\n" + String.join("\n", rows) + "\n");
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * {@code checkpoints/last.zip} after every epoch and {@code best.zip} when validation accuracy improves:
+     * the parameters of every layer trained so far (the current tail holds all of them, since phases
+     * unfreeze top down), the tail's optimizer state, and the phase/epoch position. Frozen layers are not
+     * stored: they are the pretrained backbone, identified by its checksum in provenance.
+     */
+    public static final class Checkpoints implements TrainingListener {
+        private static final ObjectMapper JSON = new ObjectMapper();
+        private final Path dir;
+
+        public Checkpoints(Path dir) {
+            this.dir = dir;
+        }
+
+        @Override
+        public void onEpochEnd(EpochResult r, Trainer.State s) {
+            try {
+                write(dir.resolve("last.zip"), r, s);
+                if (s.improved()) write(dir.resolve("best.zip"), r, s);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write checkpoint in " + dir + ": " + e.getMessage(), e);
+            }
+        }
+
+        private static void write(Path target, EpochResult r, Trainer.State s) throws IOException {
+            ComputationGraph tail = s.tail();
+            Map<String, Object> state = new LinkedHashMap<>();
+            state.put("format", 1);
+            state.put("phase_index", s.phaseIndex());
+            state.put("phase", r.phase());
+            state.put("phase_epoch", s.phaseEpoch());
+            state.put("epoch", s.epoch());
+            state.put("val_accuracy", r.valAccuracy());
+            state.put("val_loss", r.valLoss());
+            state.put("best_val_accuracy", s.bestValAccuracy());
+            state.put("best_epoch", s.bestEpoch());
+            state.put("iteration_count", tail.getConfiguration().getIterationCount());
+            List<String> layers = new ArrayList<>();
+            AtomicFiles.write(target, tmp -> {
+                try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(tmp))) {
+                    for (Layer l : tail.getLayers()) {
+                        if (l.numParams() == 0) continue;
+                        String name = l.conf().getLayer().getLayerName();
+                        layers.add(name);
+                        zip.putNextEntry(new ZipEntry("params/" + name + ".bin"));
+                        writeArray(zip, l.params());
+                        zip.closeEntry();
+                    }
+                    INDArray upd = tail.getUpdater() == null ? null : tail.getUpdater().getStateViewArray();
+                    if (upd != null) {
+                        zip.putNextEntry(new ZipEntry("updater.bin"));
+                        writeArray(zip, upd);
+                        zip.closeEntry();
+                    }
+                    state.put("layers", layers);
+                    zip.putNextEntry(new ZipEntry("state.json"));
+                    zip.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(state));
+                    zip.closeEntry();
+                }
+            });
+        }
+
+        private static void writeArray(ZipOutputStream zip, INDArray a) throws IOException {
+            DataOutputStream out = new DataOutputStream(zip);
+            Nd4j.write(a, out);
+            out.flush();
+        }
+    }
+}
