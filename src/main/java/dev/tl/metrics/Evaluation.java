@@ -647,8 +647,9 @@ public final class Evaluation {
 
     /**
      * A short terminal report: headline with 95% intervals, a per-class table and the confusion matrix.
-     * Large problems are trimmed so it stays a screenful: more than {@value #SUMMARY_ALL_CLASSES} classes
-     * shows only the {@value #SUMMARY_WORST} lowest-F1 classes and no matrix (both are in the JSON).
+     * Large problems are trimmed so it stays a screenful: more than 15 classes shows only the 10 lowest-F1
+     * classes and no matrix (everything is in the JSON). Names are cut to 20 characters (8 in the matrix
+     * header).
      */
     public String summary(Bootstrap.Result ci) {
         StringBuilder sb = new StringBuilder();
