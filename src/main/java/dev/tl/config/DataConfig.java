@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * @param dir         image folder as written (relative paths are resolved against the working directory by
  *                    the consumer, not against the config file, so a config works from the project root);
- *                    its existence is checked when data is loaded, not here, so {@code --data-dir} can fix it
+ *                    its existence is checked when data is loaded, not here, so an override ({@link Overrides#dataDir()}) can still fix it
  * @param valFraction share of images held out for validation when {@code dir} has no train/ and val/
  * @param splitSeed   seed of that split, separate from the training seed so the split stays put while
  *                    training seeds vary
