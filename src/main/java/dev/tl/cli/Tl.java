@@ -53,7 +53,10 @@ public final class Tl implements Runnable {
         } else if (t instanceof WeightsException) {
             code = ExitCode.USAGE;
             msg = t.getMessage();
-        } else if (t.getClass().getName().equals("dev.tl.data.DataException")) {
+        } else if (t instanceof dev.tl.config.ConfigException || t instanceof dev.tl.run.ModelBundle.BundleException) {
+            code = ExitCode.USAGE;
+            msg = t.getMessage();
+        } else if (t instanceof dev.tl.data.DataException) {
             code = ExitCode.DATA;
             msg = t.getMessage();
         } else if (t instanceof OutOfMemoryError || String.valueOf(t.getMessage()).contains("Failed to allocate")) {

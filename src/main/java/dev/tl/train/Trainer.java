@@ -257,7 +257,9 @@ public final class Trainer {
                 }
                 done += idx.length;
                 double secs = (System.nanoTime() - t0) / 1e9;
-                for (TrainingListener l : listeners) l.onFeaturize(phase, split, done, total, secs, false);
+                if (done < total) {
+                    for (TrainingListener l : listeners) l.onFeaturize(phase, split, done, total, secs, false);
+                }
             }
         }
         double secs = (System.nanoTime() - t0) / 1e9;
