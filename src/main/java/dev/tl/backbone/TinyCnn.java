@@ -30,7 +30,7 @@ public final class TinyCnn {
             "tiny random-init CNN (32x32, 3 stages) for tests and smoke runs; no pretrained weights",
             new Preprocessing(32, 32, 36, "RGB", 1f / 127.5f, new float[]{1, 1, 1}, new float[]{1, 1, 1}, true),
             "avg_pool", 16,
-            Backbones.stages("stem", "^(input|stem_.*)$", "stage1", "^s1_.*$", "stage2", "^s2_.*$"),
+            BackboneSpec.stages("stem", "^(input|stem_.*)$", "stage1", "^s1_.*$", "stage2", "^s2_.*$"),
             List.of("predictions"),
             -1,
             new WeightSource("random", "seed:12345", null, null, List.of()));
