@@ -118,33 +118,46 @@ public final class KerasWeightsH5 {
                 writeStrings(f, "backend", List.of(contents.backend()), true);
                 writeStrings(f, "keras_version", List.of(contents.kerasVersion()), true);
                 for (var e : contents.layers().entrySet()) {
-                    Group g = f.createGroup(e.getKey());
+                    // h5py creates intermediate groups ("fire2" of "fire2/squeeze1x1", "block1_conv1" of
+                    // "block1_conv1/kernel:0") implicitly; HDF5's C++ API needs them created one by one
+                    List<Group> layerPath = createPath(f, e.getKey().split("/"));
+                    Group g = layerPath.get(layerPath.size() - 1);
                     try {
                         writeStrings(g, "weight_names", e.getValue().stream().map(Weight::name).toList(), false);
                         for (Weight w : e.getValue()) {
-                            // h5py creates the intermediate groups of "block1_conv1/kernel:0" implicitly; do it by hand
-                            Group parent = g;
-                            List<Group> opened = new ArrayList<>();
                             String[] parts = w.name().split("/");
-                            for (int i = 0; i < parts.length - 1; i++) {
-                                parent = parent.nameExists(parts[i]) ? parent.openGroup(parts[i]) : parent.createGroup(parts[i]);
-                                opened.add(parent);
-                            }
+                            List<Group> opened = createPath(g, java.util.Arrays.copyOf(parts, parts.length - 1));
+                            Group parent = opened.isEmpty() ? g : opened.get(opened.size() - 1);
                             DataSpace space = new DataSpace(w.shape().length, w.shape());
                             DataSet ds = parent.createDataSet(parts[parts.length - 1], PredType.IEEE_F32LE(), space);
                             ds.write(new FloatPointer(w.data()), PredType.NATIVE_FLOAT());
                             ds.close();
                             space.close();
-                            for (int i = opened.size() - 1; i >= 0; i--) opened.get(i).close();
+                            closeAll(opened);
                         }
                     } finally {
-                        g.close();
+                        closeAll(layerPath);
                     }
                 }
             } finally {
                 f.close();
             }
         }
+    }
+
+    /** Opens or creates each group of {@code names} below {@code parent}; returns them outermost first. */
+    private static List<Group> createPath(Group parent, String[] names) {
+        List<Group> out = new ArrayList<>();
+        Group g = parent;
+        for (String n : names) {
+            g = g.nameExists(n) ? g.openGroup(n) : g.createGroup(n);
+            out.add(g);
+        }
+        return out;
+    }
+
+    private static void closeAll(List<Group> groups) {
+        for (int i = groups.size() - 1; i >= 0; i--) groups.get(i).close();
     }
 
     private static Weight readDataSet(Group g, String name, Path file, String layer) {
