@@ -101,7 +101,7 @@ public final class TfjsLayersModel {
                 expected += 4L * numel(w.get("shape"));
             }
             if (expected != total) {
-                throw new WeightsException(String.join(",", paths.stream().map(p -> p.getFileName().toString()).toList())
+                throw new WeightsException(String.join(", ", paths.stream().map(Path::toString).toList())
                         + ": shards hold " + total + " bytes but " + modelJson.getFileName() + " declares " + expected + " (truncated or mismatched download); re-fetch the model");
             }
             ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(total)).order(ByteOrder.LITTLE_ENDIAN);

@@ -146,5 +146,12 @@ class RealWeightsTest {
         FastPath.Report r = FastPath.check(g);
         System.out.println(name + ": " + r + "; stages " + spec.stageNames().stream().map(s -> s + "=" + sm.vertices(s).size()).toList());
         assertTrue(r.allFast(), r.toString());
+        if (name.equals("resnet50")) {
+            assertEquals(List.of("input_1", "conv1_pad", "conv1", "bn_conv1", "activation", "pool1_pad", "max_pooling2d"), sm.vertices("stem"));
+            assertEquals("stage1", sm.stageOf("add_2"), "last add of res2c");
+            assertEquals("stage2", sm.stageOf("add_3"), "first add of res3a (its shortcut branch is in stage2)");
+            assertEquals("stage4", sm.stageOf("avg_pool"));
+            assertEquals(List.of("fc1000"), sm.vertices(BackboneSpec.HEAD));
+        }
     }
 }
