@@ -33,6 +33,18 @@ public record BackboneSpec(String name, String description, Preprocessing prepro
         return List.copyOf(l);
     }
 
+    /**
+     * Ordered stage map from alternating name, regex arguments. Lives here rather than in {@link Backbones}
+     * so that specs defined in other classes' static initializers (e.g. {@link TinyCnn#SPEC}) do not trigger
+     * the registry's initialization, which would read those very fields while they are still null.
+     */
+    public static LinkedHashMap<String, String> stages(String... kv) {
+        if (kv.length % 2 != 0) throw new IllegalArgumentException("stages need name, regex pairs");
+        LinkedHashMap<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) m.put(kv[i], kv[i + 1]);
+        return m;
+    }
+
     public Map<String, String> stagePatterns() {
         return stages;
     }

@@ -2,6 +2,7 @@ package dev.tl.backbone;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.modelimport.keras.KerasLayer;
@@ -100,7 +101,7 @@ public final class TfjsLayersModel {
                 expected += 4L * numel(w.get("shape"));
             }
             if (expected != total) {
-                throw new WeightsException(String.join(",", paths.stream().map(p -> p.getFileName().toString()).toList())
+                throw new WeightsException(String.join(", ", paths.stream().map(Path::toString).toList())
                         + ": shards hold " + total + " bytes but " + modelJson.getFileName() + " declares " + expected + " (truncated or mismatched download); re-fetch the model");
             }
             ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(total)).order(ByteOrder.LITTLE_ENDIAN);
@@ -127,18 +128,143 @@ public final class TfjsLayersModel {
 
     /** Builds the DL4J graph with the weights loaded. */
     public ComputationGraph toComputationGraph() {
+        ObjectNode topo = (ObjectNode) readTree(kerasModelJson());
+        List<String> dense = flattenConvHead(topo);
+        Map<String, INDArray> weights = readWeights();
+        for (String layer : dense) {
+            // a 1x1 conv kernel [1, 1, in, out] applied to a 1x1 map is a dense kernel [in, out]
+            String key = layer + "/kernel";
+            INDArray k = weights.get(key);
+            if (k != null && k.rank() == 4) weights.put(key, k.reshape('c', k.size(2), k.size(3)));
+        }
+        return importGraph(topo.toString(), weights, modelJson);
+    }
+
+    private static JsonNode readTree(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new WeightsException("invalid JSON: " + firstLine(e.getMessage()));
+        }
+    }
+
+    /**
+     * Keras MobileNet ends in {@code GlobalAveragePooling2D -> Reshape(1,1,C) -> Dropout -> Conv2D 1x1 ->
+     * Activation(softmax) -> Reshape(classes)}; DL4J cannot map the final Reshape of a 1x1 map to a vector.
+     * This rewrites that pattern, in place, to the equivalent {@code GlobalAveragePooling2D -> Dropout ->
+     * Dense -> Activation}: reshapes that only add or drop unit spatial dimensions are removed and 1x1
+     * convolutions on a vector become Dense layers. Returns the names of the layers turned into Dense, whose
+     * kernels must be reshaped from [1, 1, in, out] to [in, out]. Other topologies are left unchanged.
+     */
+    static List<String> flattenConvHead(ObjectNode model) {
+        ArrayNode layers = (ArrayNode) model.path("config").path("layers");
+        Map<String, ObjectNode> byName = new LinkedHashMap<>();
+        for (JsonNode l : layers) byName.put(l.path("name").asText(), (ObjectNode) l);
+        Map<String, String> rewire = new HashMap<>();
+        java.util.Set<String> flat = new java.util.HashSet<>();
+        List<String> dense = new ArrayList<>();
+        List<String> removed = new ArrayList<>();
+        for (JsonNode jl : layers) {
+            ObjectNode l = (ObjectNode) jl;
+            String name = l.path("name").asText();
+            String cls = l.path("class_name").asText();
+            List<String> ins = new ArrayList<>();
+            for (JsonNode node : l.path("inbound_nodes")) {
+                for (JsonNode in : node) {
+                    String src = in.get(0).asText();
+                    while (rewire.containsKey(src)) src = rewire.get(src);
+                    ((ArrayNode) in).set(0, com.fasterxml.jackson.databind.node.TextNode.valueOf(src));
+                    ins.add(src);
+                }
+            }
+            boolean inFlat = ins.size() == 1 && flat.contains(ins.get(0));
+            switch (cls) {
+                case "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Flatten", "Dense" -> flat.add(name);
+                case "Dropout", "Activation" -> { if (inFlat) flat.add(name); }
+                case "Reshape" -> {
+                    JsonNode t = l.path("config").path("target_shape");
+                    boolean unitSpatial = t.size() == 3 && t.get(0).asInt() == 1 && t.get(1).asInt() == 1;
+                    if (inFlat && (t.size() == 1 || unitSpatial)) {
+                        rewire.put(name, ins.get(0));
+                        removed.add(name);
+                    }
+                }
+                case "Conv2D" -> {
+                    JsonNode k = l.path("config").path("kernel_size");
+                    if (inFlat && k.size() == 2 && k.get(0).asInt() == 1 && k.get(1).asInt() == 1) {
+                        ObjectNode c = (ObjectNode) l.get("config");
+                        c.put("units", c.path("filters").asInt());
+                        for (String f : new String[]{"filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate"}) c.remove(f);
+                        l.put("class_name", "Dense");
+                        dense.add(name);
+                        flat.add(name);
+                    }
+                }
+                default -> { }
+            }
+        }
+        if (removed.isEmpty()) return dense;
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            if (removed.contains(layers.get(i).path("name").asText())) layers.remove(i);
+        }
+        for (JsonNode out : model.path("config").path("output_layers")) {
+            String src = out.get(0).asText();
+            while (rewire.containsKey(src)) src = rewire.get(src);
+            ((ArrayNode) out).set(0, com.fasterxml.jackson.databind.node.TextNode.valueOf(src));
+        }
+        return dense;
+    }
+
+    /**
+     * Keras model JSON + weights named {@code layer/param} (Keras layout) to a DL4J graph, through DL4J's
+     * Keras importer, which converts each layer's kernel layout as it would for HDF5. Any failure becomes one
+     * {@link WeightsException} line naming {@code source} and, when it can be told, the offending layer.
+     */
+    static ComputationGraph importGraph(String kerasJson, Map<String, INDArray> weights, Path source) {
         try {
             KerasModel km = new KerasModel().modelBuilder()
-                    .modelJson(kerasModelJson())
+                    .modelJson(kerasJson)
                     .enforceTrainingConfig(false)
                     .buildModel();
-            setWeights(km, readWeights());
+            setWeights(km, weights);
             return km.getComputationGraph(true);
         } catch (UnsupportedKerasConfigurationException e) {
-            throw new WeightsException(modelJson + ": architecture not importable by DL4J: " + firstLine(e.getMessage()));
+            throw new WeightsException(source + ": " + offendingLayer(kerasJson, e.getMessage())
+                    + "cannot be imported by DL4J: " + firstLine(e.getMessage()));
         } catch (InvalidKerasConfigurationException | IOException e) {
-            throw new WeightsException(modelJson + ": invalid Keras topology: " + firstLine(e.getMessage()));
+            throw new WeightsException(source + ": " + offendingLayer(kerasJson, e.getMessage())
+                    + "invalid Keras topology: " + firstLine(e.getMessage()));
+        } catch (WeightsException e) {
+            throw new WeightsException(source + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new WeightsException(source + ": " + offendingLayer(kerasJson, e.getMessage())
+                    + "import failed: " + e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()), e);
         }
+    }
+
+    /**
+     * DL4J's import errors name the Keras class ("Unsupported keras layer type Foo") or the layer, rarely
+     * both; find the first layer of the topology that the message mentions, so the user learns which one.
+     */
+    static String offendingLayer(String kerasJson, String message) {
+        if (message == null) return "";
+        try {
+            JsonNode layers = JSON.readTree(kerasJson).path("config").path("layers");
+            for (JsonNode l : layers) {
+                String name = l.path("config").path("name").asText(l.path("name").asText());
+                if (!name.isEmpty() && message.contains("'" + name + "'")) return "layer '" + name + "' (" + l.path("class_name").asText() + ") ";
+            }
+            for (JsonNode l : layers) {
+                String cls = l.path("class_name").asText();
+                String name = l.path("config").path("name").asText(l.path("name").asText());
+                if (!cls.isEmpty() && message.matches("(?s).*\\b" + java.util.regex.Pattern.quote(cls) + "\\b.*")) {
+                    return "layer '" + name + "' (" + cls + ") ";
+                }
+            }
+        } catch (IOException e) {
+            return "(topology unreadable: " + firstLine(e.getMessage()) + ") ";
+        }
+        return "";
     }
 
     /**

@@ -30,21 +30,12 @@ public final class TinyCnn {
             "tiny random-init CNN (32x32, 3 stages) for tests and smoke runs; no pretrained weights",
             new Preprocessing(32, 32, 36, "RGB", 1f / 127.5f, new float[]{1, 1, 1}, new float[]{1, 1, 1}, true),
             "avg_pool", 16,
-            stages(),
+            BackboneSpec.stages("stem", "^(input|stem_.*)$", "stage1", "^s1_.*$", "stage2", "^s2_.*$"),
             List.of("predictions"),
             -1,
             new WeightSource("random", "seed:12345", null, null, List.of()));
 
     private TinyCnn() {}
-
-    // Not Backbones.stages(): Backbones' static init registers SPEC, so using it here would be a class-init cycle.
-    private static java.util.LinkedHashMap<String, String> stages() {
-        var m = new java.util.LinkedHashMap<String, String>();
-        m.put("stem", "^(input|stem_.*)$");
-        m.put("stage1", "^s1_.*$");
-        m.put("stage2", "^s2_.*$");
-        return m;
-    }
 
     public static ComputationGraph build(long seed) {
         CNN2DFormat f = CNN2DFormat.NHWC;
