@@ -20,7 +20,6 @@ import dev.tl.metrics.Bootstrap;
 import dev.tl.metrics.Evaluation;
 import dev.tl.model.FastPath;
 import dev.tl.model.GraphSurgery;
-import dev.tl.predict.Predictor;
 import dev.tl.run.AtomicFiles;
 import dev.tl.run.ModelBundle;
 import dev.tl.run.Provenance;
@@ -149,15 +148,11 @@ public final class TrainCommand implements Callable<Integer> {
         Path bundle = run.resolve(ModelBundle.FILE_NAME);
         ModelBundle.save(bundle, result.model(), info);
 
-        // Final evaluation through the same code path as `tl eval` and `tl predict`.
-        ModelBundle.Loaded loaded = new ModelBundle.Loaded(result.model(), info, bundle);
-        Evaluation ev;
-        try (Predictor p = new Predictor(loaded, plan.batchSize())) {
-            List<Path> paths = split.val().stream().map(Sample::path).toList();
-            int[] truth = split.val().stream().mapToInt(Sample::label).toArray();
-            String[] ids = split.val().stream().map(s -> dataDir.relativize(s.path()).toString()).toArray(String[]::new);
-            ev = new Evaluation(split.classes(), truth, p.probabilities(paths), ids);
-        }
+        // The selected epoch's validation predictions, from the cached activations: the saved model gives the
+        // same numbers (tl eval recomputes them from images; tests check the two agree).
+        int[] truth = split.val().stream().mapToInt(Sample::label).toArray();
+        String[] ids = split.val().stream().map(s -> dataDir.relativize(s.path()).toString()).toArray(String[]::new);
+        Evaluation ev = new Evaluation(split.classes(), truth, result.valProbabilities(), ids);
         Bootstrap.Result ci = new Bootstrap(plan.seed()).run(ev);
         Map<String, Object> evalJson = ev.toJson(ci);
         AtomicFiles.writeString(run.resolve("eval.json"), JSON.writeValueAsString(evalJson));

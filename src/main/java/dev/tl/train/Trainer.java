@@ -44,8 +44,13 @@ public final class Trainer {
                         double bestValAccuracy, int bestEpoch, boolean improved) {
     }
 
+    /**
+     * @param valProbabilities class probabilities of every validation image from the selected epoch's weights,
+     *                         computed on the cached activations (the same numbers the saved model gives,
+     *                         which GraphSurgeryTest and the CLI predict/eval consistency test check)
+     */
     public record Result(ComputationGraph model, List<EpochResult> history, int bestEpoch, double bestValAccuracy,
-                         int selectedEpoch, double featurizeSeconds, double totalSeconds) {
+                         int selectedEpoch, double featurizeSeconds, double totalSeconds, float[][] valProbabilities) {
     }
 
     public Trainer(TrainPlan plan, BackboneSpec spec, List<TrainingListener> listeners, FeatureDiskCache diskCache) {
@@ -72,6 +77,8 @@ public final class Trainer {
         double bestAcc = -1;
         int bestEpoch = 0;
         INDArray bestParams = null;
+        float[][] bestProbs = null;
+        float[][] lastProbs = null;
         int epoch = 0;
         double featurizeTotal = 0;
         int numClasses = (int) full.getLayer(GraphSurgery.HEAD_OUT).getParam("b").length();
@@ -117,6 +124,7 @@ public final class Trainer {
                     for (TrainingListener l : listeners) l.onBatchEnd(phase, epoch, b + 1, batches, loss, idx.length, secs, 0);
                 }
                 Eval ev = evaluate(tail, valSet, val, numClasses);
+                lastProbs = ev.probabilities;
                 double secs = (System.nanoTime() - e0) / 1e9 + (e == 1 ? featurizeSeconds : 0);
                 EpochResult r = new EpochResult(p, phase.name(), epoch, e, lossSum / order.length, correct / (double) order.length,
                         ev.loss, ev.accuracy, phase.headLr(), secs, e == 1 ? featurizeSeconds : 0,
@@ -126,6 +134,7 @@ public final class Trainer {
                 if (improved) {
                     bestAcc = ev.accuracy;
                     bestEpoch = epoch;
+                    bestProbs = ev.probabilities;
                     if (plan.selectBest()) {
                         GraphSurgery.copyParams(tail, full);
                         bestParams = full.params().dup();
@@ -140,20 +149,23 @@ public final class Trainer {
             for (TrainingListener l : listeners) l.onPhaseEnd(p, phase);
         }
         int selected = epoch;
+        float[][] selectedProbs = lastProbs;
         if (plan.selectBest() && bestParams != null) {
             full.setParams(bestParams);
             selected = bestEpoch;
+            selectedProbs = bestProbs;
         }
-        return new Result(full, history, bestEpoch, bestAcc, selected, featurizeTotal, (System.nanoTime() - t0) / 1e9);
+        return new Result(full, history, bestEpoch, bestAcc, selected, featurizeTotal, (System.nanoTime() - t0) / 1e9, selectedProbs);
     }
 
-    private record Eval(double loss, double accuracy) {
+    private record Eval(double loss, double accuracy, float[][] probabilities) {
     }
 
     private Eval evaluate(ComputationGraph tail, Cached set, ImageSource src, int numClasses) {
         double loss = 0;
         long correct = 0;
         int n = src.size();
+        float[][] probs = new float[n][];
         for (int from = 0; from < n; from += plan.batchSize()) {
             int to = Math.min(n, from + plan.batchSize());
             int[] idx = new int[to - from];
@@ -161,11 +173,12 @@ public final class Trainer {
             INDArray pred = tail.outputSingle(false, set.batch(idx, new int[idx.length]));
             correct += countCorrect(pred, src, idx);
             for (int i = 0; i < idx.length; i++) {
+                probs[idx[i]] = pred.getRow(i).toFloatVector();
                 double pr = Math.max(pred.getDouble(i, src.label(idx[i])), 1e-15);
                 loss -= Math.log(pr);
             }
         }
-        return new Eval(loss / Math.max(1, n), correct / (double) Math.max(1, n));
+        return new Eval(loss / Math.max(1, n), correct / (double) Math.max(1, n), probs);
     }
 
     private static long countCorrect(INDArray pred, ImageSource src, int[] idx) {
