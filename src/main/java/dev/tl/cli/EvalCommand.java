@@ -26,7 +26,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Evaluate a trained model on a labelled image folder: accuracy with a 95% interval, per-class",
+        description = {"Evaluate a trained model on a labelled image folder: accuracy with a 95%% interval, per-class",
                 "precision/recall/F1, confusion matrix, top-k, log loss, calibration."},
         footer = {"", "DIR may hold class subfolders directly, or val/ (used) and train/ (ignored).", "", ExitCode.HELP_LIST})
 public final class EvalCommand implements Callable<Integer> {
