@@ -102,6 +102,9 @@ public final class TrainCommand implements Callable<Integer> {
         if (!Files.exists(dataDir) && DatasetFetcher.isQuickstartData(dataDir)) {
             DatasetFetcher.fetchHymenoptera(dataDir, err);
         }
+        if (!Files.exists(dataDir)) {
+            throw new DataException(dataDir + ": dataset folder does not exist; pass --data DIR or set data.dir in the config");
+        }
         DatasetSplit split = ImageFolder.scan(dataDir, cfg.data().valFraction(), cfg.data().splitSeed());
         if (split.val().isEmpty()) throw new DataException(dataDir + ": no validation images; add a val/ folder or set data.val_fraction > 0");
         reportSkipped(err, split.skipped());
