@@ -102,7 +102,7 @@ class CliErrorsTest {
     void missingDataDir() {
         Path missing = tmp.resolve("no-such-data");
         fails(ExitCode.DATA, train("-c", goodConfig.toString(), "--data", missing.toString()))
-                .errContains(missing.toString(), "does not exist");
+                .errContains(missing.toString(), "does not exist", "--data DIR", "data.dir");
         noRunCreated();
     }
 
@@ -152,14 +152,14 @@ class CliErrorsTest {
     void predictOnANonImageFile() throws IOException {
         Path txt = Files.writeString(tmp.resolve("photo.jpg"), "I am text with a .jpg name\n");
         fails(ExitCode.DATA, "predict", "--model", tmp.resolve("whatever").toString(), txt.toString())
-                .errContains(txt.toString());
+                .errContains(txt.toString(), "not an image", "JPEG and PNG");
     }
 
     @Test
     void predictOnAMissingFile() {
         Path missing = tmp.resolve("missing.png");
         fails(ExitCode.DATA, "predict", "--model", tmp.resolve("whatever").toString(), missing.toString())
-                .errContains(missing.toString(), "no such file");
+                .errContains(missing.toString(), "no such file", "pass existing image files or folders");
     }
 
     @Test
