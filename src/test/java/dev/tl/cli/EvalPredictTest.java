@@ -62,6 +62,27 @@ class EvalPredictTest {
     }
 
     @Test
+    void evalOnClassFoldersDirectlyMatchesValLayout() throws IOException {
+        JsonNode viaRoot = evalJson();
+        JsonNode direct = JSON.readTree(tl("eval", "-m", run.toString(), "-d", data.resolve("val").toString(), "--json").expect(0).out());
+        assertEquals(viaRoot.get("n"), direct.get("n"));
+        assertEquals(viaRoot.get("accuracy"), direct.get("accuracy"));
+    }
+
+    @Test
+    void evalOnAClassTheModelDoesNotKnowIsADataError() throws IOException {
+        Path other = tmp.resolve("other-classes");
+        for (String c : List.of("blue", "purple")) {
+            java.nio.file.Files.createDirectories(other.resolve(c));
+            try (var s = java.nio.file.Files.list(data.resolve("val/blue"))) {
+                for (Path f : s.toList()) java.nio.file.Files.copy(f, other.resolve(c).resolve(f.getFileName()));
+            }
+        }
+        tl("eval", "-m", run.toString(), "-d", other.toString()).expect(ExitCode.DATA).noStackTrace()
+                .errContains("[purple]", "not classes of this model", "blue, green, red");
+    }
+
+    @Test
     void evalTextSummary() {
         tl("eval", "-m", run.toString(), "-d", data.toString()).expect(0).noStackTrace().outContains("accuracy");
     }

@@ -54,6 +54,10 @@ class TrainCommandTest {
     }
 
     static void checkRunDirectory(Path run, String strategy, List<String> phases) throws IOException {
+        checkRunDirectory(run, strategy, phases, 7);
+    }
+
+    static void checkRunDirectory(Path run, String strategy, List<String> phases, long seed) throws IOException {
         for (String f : List.of("config.yaml", "provenance.json", "metrics.csv", "checkpoints/last.zip",
                 ModelBundle.FILE_NAME, "eval.json", "summary.json")) {
             assertTrue(Files.isRegularFile(run.resolve(f)), "missing " + f + " in " + run);
@@ -62,7 +66,7 @@ class TrainCommandTest {
         assertTrue(Files.readString(run.resolve("config.yaml")).contains("name: " + strategy));
 
         JsonNode prov = JSON.readTree(run.resolve("provenance.json").toFile());
-        assertEquals(7, prov.get("seed").asLong());
+        assertEquals(seed, prov.get("seed").asLong());
         assertEquals(64, prov.get("data_fingerprint").asText().length(), "sha-256 hex: " + prov);
         assertTrue(prov.get("weights").asText().startsWith("tiny:"), prov.toString());
         assertTrue(prov.hasNonNull("backend") && !prov.get("backend").asText().isBlank(), prov.toString());
@@ -125,6 +129,27 @@ class TrainCommandTest {
         Path run = train("prog", "progressive", phases, 1, List.of("head", "head", "top", "more"));
         String[] last = Files.readAllLines(run.resolve("metrics.csv")).get(4).split(",");
         assertEquals("2", last[0], "phase_index of the third phase");
+    }
+
+    /** The repo's configs/tiny.yaml with command-line overrides: default progressive schedule, one epoch per phase. */
+    @Test
+    void repoTinyConfigWithOverrides() throws IOException {
+        Path runs = tmp.resolve("runs-overrides");
+        CliHarness.Result r = tl("train", "-c", "configs/tiny.yaml", "--strategy", "progressive", "--epochs", "1",
+                "--batch-size", "8", "--data", data.toString(), "--runs-dir", runs.toString(),
+                "--models-dir", tmp.resolve("models").toString(), "--json").expect(0).noStackTrace();
+        JsonNode summary = JSON.readTree(r.out()); // with --json, stdout is only the summary
+        assertEquals("progressive", summary.get("strategy").asText());
+        List<Path> dirs = CliHarness.runDirs(runs);
+        assertEquals(1, dirs.size());
+        Path run = dirs.get(0);
+        assertTrue(run.getFileName().toString().startsWith("tiny-"), "output.name prefixes the run directory: " + run);
+        assertEquals(run.toString(), summary.get("run").asText());
+        // tiny has stages stem, stage1, stage2: head, then stage2, then stage1
+        checkRunDirectory(run, "progressive", List.of("head", "stage2", "stage1"), 42);
+        String config = Files.readString(run.resolve("config.yaml"));
+        assertTrue(config.contains("batch_size: 8") && config.contains("dir: " + data), config);
+        assertTrue(!config.contains("unfreeze_from"), "fine-tune's unfreeze_from is dropped for progressive:\n" + config);
     }
 
     @Test
