@@ -115,7 +115,7 @@ public final class EvalCommand implements Callable<Integer> {
         List<String> unknown = new ArrayList<>(split.classes());
         unknown.removeAll(classes);
         if (!unknown.isEmpty()) {
-            throw new DataException(root + ": class folder(s) " + unknown + " are not classes of this model " + classes);
+            throw new DataException(root + ": class folder(s) " + unknown + " are not classes of this model " + classes + "; remove those folders or use a model trained on them");
         }
         if (!split.skipped().isEmpty()) {
             err.printf("skipped %d file(s) that are not readable JPEG/PNG images:%n", split.skipped().size());

@@ -79,7 +79,7 @@ class EvalPredictTest {
             }
         }
         tl("eval", "-m", run.toString(), "-d", other.toString()).expect(ExitCode.DATA).noStackTrace()
-                .errContains("[purple]", "not classes of this model", "blue, green, red");
+                .errContains("[purple]", "not classes of this model", "blue, green, red", "remove those folders");
     }
 
     @Test
