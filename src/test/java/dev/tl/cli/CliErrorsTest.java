@@ -116,6 +116,28 @@ class CliErrorsTest {
     }
 
     @Test
+    void dataWithASingleClass() throws IOException {
+        Path one = tmp.resolve("one-class");
+        for (String split : List.of("train", "val")) {
+            Path to = Files.createDirectories(one.resolve(split).resolve("blue"));
+            try (var s = Files.list(data.resolve(split).resolve("blue"))) {
+                for (Path f : s.toList()) Files.copy(f, to.resolve(f.getFileName()));
+            }
+        }
+        fails(ExitCode.DATA, train("-c", goodConfig.toString(), "--data", one.toString()))
+                .errContains(one.toString(), "only one class folder [blue]", "at least 2");
+        noRunCreated();
+    }
+
+    @Test
+    void badNumbers() {
+        fails(ExitCode.USAGE, "predict", "-m", "x", "-k", "0", "img.png").errContains("--top", "at least 1");
+        fails(ExitCode.USAGE, "eval", "-m", "x", "-d", "y", "--batch-size", "0").errContains("--batch-size", "at least 1");
+        fails(ExitCode.USAGE, train("-c", goodConfig.toString(), "--epochs", "0")).errContains("training.epochs");
+        noRunCreated();
+    }
+
+    @Test
     void evalWithMissingModel() {
         Path missing = tmp.resolve("no-run");
         fails(ExitCode.USAGE, "eval", "--model", missing.toString(), "--data", data.toString())
