@@ -26,7 +26,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Evaluate a trained model on a labelled image folder: accuracy with a 95% interval, per-class",
+        description = {"Evaluate a trained model on a labelled image folder: accuracy with a 95%% interval, per-class",
                 "precision/recall/F1, confusion matrix, top-k, log loss, calibration."},
         footer = {"", "DIR may hold class subfolders directly, or val/ (used) and train/ (ignored).", "", ExitCode.HELP_LIST})
 public final class EvalCommand implements Callable<Integer> {
@@ -115,7 +115,7 @@ public final class EvalCommand implements Callable<Integer> {
         List<String> unknown = new ArrayList<>(split.classes());
         unknown.removeAll(classes);
         if (!unknown.isEmpty()) {
-            throw new DataException(root + ": class folder(s) " + unknown + " are not classes of this model " + classes);
+            throw new DataException(root + ": class folder(s) " + unknown + " are not classes of this model " + classes + "; remove those folders or use a model trained on them");
         }
         if (!split.skipped().isEmpty()) {
             err.printf("skipped %d file(s) that are not readable JPEG/PNG images:%n", split.skipped().size());

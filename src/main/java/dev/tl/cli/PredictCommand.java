@@ -97,10 +97,10 @@ public final class PredictCommand implements Callable<Integer> {
                     }
                 }
             } else if (!Files.exists(in)) {
-                throw new DataException(in + ": no such file");
+                throw new DataException(in + ": no such file; pass existing image files or folders");
             } else {
                 String why = ImageFormat.rejectReason(in);
-                if (why != null) throw new DataException(in + ": " + why);
+                if (why != null) throw new DataException(in + ": " + why + "; tl predict reads JPEG and PNG images only");
                 out.add(in);
             }
         }

@@ -30,7 +30,11 @@ public final class Tl implements Runnable {
         cl.setErr(err);
         cl.setExecutionExceptionHandler(Tl::handle);
         cl.setParameterExceptionHandler((ex, args) -> {
-            ex.getCommandLine().getErr().println("tl: " + ex.getMessage());
+            String msg = ex.getMessage();
+            if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+                msg += "; did you mean " + String.join(" or ", u.getSuggestions()) + "?";
+            }
+            ex.getCommandLine().getErr().println("tl: " + msg);
             ex.getCommandLine().getErr().println("Try `" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help`.");
             return ExitCode.USAGE;
         });

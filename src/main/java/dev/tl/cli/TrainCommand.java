@@ -101,7 +101,13 @@ public final class TrainCommand implements Callable<Integer> {
         if (!Files.exists(dataDir) && DatasetFetcher.isQuickstartData(dataDir)) {
             DatasetFetcher.fetchHymenoptera(dataDir, err);
         }
+        if (!Files.exists(dataDir)) {
+            throw new DataException(dataDir + ": dataset folder does not exist; pass --data DIR or set data.dir in the config");
+        }
         DatasetSplit split = ImageFolder.scan(dataDir, cfg.data().valFraction(), cfg.data().splitSeed());
+        if (split.numClasses() < 2) {
+            throw new DataException(dataDir + ": only one class folder " + split.classes() + "; a classifier needs at least 2, add a folder per class");
+        }
         if (split.val().isEmpty()) throw new DataException(dataDir + ": no validation images; add a val/ folder or set data.val_fraction > 0");
         reportSkipped(err, split.skipped());
         DataFingerprint fp = DataFingerprint.of(dataDir, split);
