@@ -33,17 +33,22 @@ public final class DatasetFetcher {
     }
 
     public static void fetchHymenoptera(Path target, PrintWriter log) {
-        String fix = "Fix: download " + HYMENOPTERA_URL + " yourself and unzip it so that " + target
+        fetch(target, HYMENOPTERA_URL, HYMENOPTERA_FINGERPRINT, log);
+    }
+
+    /** Downloads the zip at {@code url}, which holds {@code hymenoptera_data/{train,val}}, into {@code target}. */
+    static void fetch(Path target, String url, String expectedFingerprint, PrintWriter log) {
+        String fix = "Fix: download " + url + " yourself and unzip it so that " + target
                 + "/train and " + target + "/val exist, or link an existing copy: ln -s /path/to/hymenoptera " + target;
         Path parent = target.toAbsolutePath().getParent();
         Path zip = parent.resolve("hymenoptera_data.zip.part");
         Path tmp = parent.resolve(".hymenoptera.tmp");
         try {
             Files.createDirectories(parent);
-            log.printf("%s is missing: downloading %s%n", target, HYMENOPTERA_URL);
+            log.printf("%s is missing: downloading %s%n", target, url);
             log.flush();
             HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(15)).build();
-            HttpResponse<Path> r = http.send(HttpRequest.newBuilder(URI.create(HYMENOPTERA_URL)).timeout(Duration.ofMinutes(5)).build(),
+            HttpResponse<Path> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(5)).build(),
                     HttpResponse.BodyHandlers.ofFile(zip));
             if (r.statusCode() != 200) throw new DataException(target + ": missing, and the download failed (HTTP " + r.statusCode() + "). " + fix);
             deleteTree(tmp);
@@ -51,12 +56,12 @@ public final class DatasetFetcher {
             Path root = tmp.resolve("hymenoptera_data");
             DatasetSplit split = ImageFolder.scan(root, 0.2, 0);
             String fp = DataFingerprint.of(root, split).sha256();
-            if (!fp.equals(HYMENOPTERA_FINGERPRINT)) {
+            if (!fp.equals(expectedFingerprint)) {
                 throw new DataException(target + ": the downloaded dataset does not match the expected fingerprint (" + fp.substring(0, 12) + "...). " + fix);
             }
             Files.move(root, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new DataException(target + ": missing, and " + HYMENOPTERA_URL + " could not be fetched (" + e.getClass().getSimpleName()
+            throw new DataException(target + ": missing, and " + url + " could not be fetched (" + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "). " + fix);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
