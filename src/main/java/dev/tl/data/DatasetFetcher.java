@@ -51,7 +51,7 @@ public final class DatasetFetcher {
             HttpResponse<Path> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(5)).build(),
                     HttpResponse.BodyHandlers.ofFile(zip));
             if (r.statusCode() != 200) throw new DataException(target + ": missing, and the download failed (HTTP " + r.statusCode() + "). " + fix);
-            deleteTree(tmp);
+            dev.tl.run.AtomicFiles.deleteTree(tmp);
             unzip(zip, tmp);
             Path root = tmp.resolve("hymenoptera_data");
             DatasetSplit split = ImageFolder.scan(root, 0.2, 0);
@@ -69,7 +69,7 @@ public final class DatasetFetcher {
         } finally {
             try {
                 Files.deleteIfExists(zip);
-                deleteTree(tmp);
+                dev.tl.run.AtomicFiles.deleteTree(tmp);
             } catch (IOException ignored) {
                 // best effort cleanup of our own temporary files; the error that matters was already raised
             }
@@ -89,13 +89,6 @@ public final class DatasetFetcher {
                     Files.copy((InputStream) in, out, StandardCopyOption.REPLACE_EXISTING);
                 }
             }
-        }
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) return;
-        try (var s = Files.walk(p)) {
-            for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(q);
         }
     }
 }

@@ -42,4 +42,12 @@ public final class AtomicFiles {
     public static void writeString(Path target, String content) throws IOException {
         write(target, tmp -> Files.writeString(tmp, content, StandardCharsets.UTF_8));
     }
+
+    /** Deletes a file or a directory tree; absent is fine. For our own temporary and partial outputs. */
+    public static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+        try (var s = Files.walk(p)) {
+            for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(q);
+        }
+    }
 }

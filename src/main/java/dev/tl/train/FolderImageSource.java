@@ -10,10 +10,6 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -70,15 +66,10 @@ public final class FolderImageSource implements ImageSource, AutoCloseable {
     @Override
     public synchronized String contentId(int index) {
         if (contentIds[index] == null) {
-            try (InputStream in = Files.newInputStream(samples.get(index).path())) {
-                MessageDigest md = MessageDigest.getInstance("SHA-256");
-                byte[] buf = new byte[1 << 16];
-                for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
-                contentIds[index] = HexFormat.of().formatHex(md.digest());
+            try {
+                contentIds[index] = dev.tl.run.Hashing.sha256Hex(samples.get(index).path());
             } catch (IOException e) {
                 throw new DataException(samples.get(index).path() + ": unreadable (" + e.getMessage() + ")", e);
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
             }
         }
         return contentIds[index];
