@@ -4,6 +4,7 @@ import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.annotations.XYTextAnnotation;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.axis.SymbolAxis;
 import org.jfree.chart.plot.CombinedDomainXYPlot;
 import org.jfree.chart.plot.PlotOrientation;
@@ -17,6 +18,7 @@ import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.TextTitle;
 import org.jfree.chart.ui.Layer;
 import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.DefaultXYZDataset;
 import org.jfree.data.xy.XYIntervalSeries;
@@ -89,7 +91,7 @@ final class Charts {
         CombinedDomainXYPlot plot = new CombinedDomainXYPlot(epochAxis);
         plot.setGap(12);
         NumberAxis lossAxis = new NumberAxis("loss");
-        lossAxis.setAutoRangeIncludesZero(true);
+        lossAxis.setAutoRangeIncludesZero(false); // from zero, a small but real improvement looks flat
         XYPlot loss = new XYPlot(new XYSeriesCollection(), null, lossAxis, lineRenderer());
         ((XYSeriesCollection) loss.getDataset()).addSeries(trainLoss);
         ((XYSeriesCollection) loss.getDataset()).addSeries(valLoss);
@@ -138,6 +140,7 @@ final class Charts {
             m.setLabel(c.phase());
             m.setLabelFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
             m.setLabelPaint(MARKER);
+            m.setLabelBackgroundColor(new Color(255, 255, 255, 220));
             m.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
             m.setLabelTextAnchor(TextAnchor.TOP_LEFT);
         }
@@ -263,8 +266,10 @@ final class Charts {
         br.setSeriesOutlinePaint(0, new Color(0x2171b5));
         NumberAxis x = new NumberAxis("confidence (probability of the predicted class)");
         x.setRange(0, 1);
+        x.setTickUnit(new NumberTickUnit(0.1));
         NumberAxis y = new NumberAxis("accuracy");
         y.setRange(0, 1.1);
+        y.setTickUnit(new NumberTickUnit(0.1));
         XYPlot plot = new XYPlot(barData, x, y, br);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
@@ -299,6 +304,7 @@ final class Charts {
         JFreeChart chart = new JFreeChart(String.format(Locale.ROOT, "Reliability diagram (ECE %.4f)", ece),
                 JFreeChart.DEFAULT_TITLE_FONT, plot, true);
         chart.setBackgroundPaint(Color.WHITE);
+        chart.setPadding(new RectangleInsets(4, 4, 4, 16)); // room for the last tick label, "1.0"
         return chart;
     }
 

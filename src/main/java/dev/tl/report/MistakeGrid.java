@@ -83,8 +83,7 @@ final class MistakeGrid {
                 g.drawString(fit(String.format(Locale.ROOT, "pred: %s (%.1f%%)", w.predicted(), 100 * w.confidence()), fm),
                         x, y + THUMB + 31);
                 g.setColor(Color.GRAY);
-                g.drawString(fit(Path.of(w.id()).getFileName() == null ? w.id() : Path.of(w.id()).getFileName().toString(), fm),
-                        x, y + THUMB + 47);
+                g.drawString(fitTail(w.id(), fm), x, y + THUMB + 47);
             }
         } finally {
             g.dispose();
@@ -98,6 +97,14 @@ final class MistakeGrid {
         String t = s;
         while (t.length() > 1 && fm.stringWidth(t + "\u2026") > THUMB) t = t.substring(0, t.length() - 1);
         return t + "\u2026";
+    }
+
+    /** Keeps the end of an id (the file name and its folder are what tell two images apart). */
+    private static String fitTail(String s, FontMetrics fm) {
+        if (fm.stringWidth(s) <= THUMB) return s;
+        String t = s;
+        while (t.length() > 1 && fm.stringWidth("\u2026" + t) > THUMB) t = t.substring(1);
+        return "\u2026" + t;
     }
 
     /** The image for an id, or null when it is not a readable image inside {@code dataDir}. */
