@@ -11,6 +11,7 @@ import dev.tl.metrics.Evaluation;
 import dev.tl.metrics.FailUnder;
 import dev.tl.model.FastPath;
 import dev.tl.predict.Predictor;
+import dev.tl.report.RunReport;
 import dev.tl.run.ModelBundle;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,6 +22,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -54,6 +56,9 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Bootstrap seed for the intervals (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--report", paramLabel = "DIR", description = "Also write report.html and PNG charts into DIR (learning curves only when --model is a run directory).")
+    Path report;
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @Override
@@ -78,6 +83,16 @@ public final class EvalCommand implements Callable<Integer> {
             ev = new Evaluation(bundle.info().classes(), truth, p.probabilities(paths), ids);
         }
         Bootstrap.Result ci = new Bootstrap(seed).run(ev);
+        if (report != null) {
+            Path runDir = Files.isDirectory(model) ? model : null;
+            Map<String, String> facts = new LinkedHashMap<>();
+            facts.put("model", model.toString());
+            facts.put("backbone", bundle.info().backbone());
+            facts.put("strategy", bundle.info().strategy());
+            facts.put("evaluated on", data.toString());
+            RunReport.Written w = RunReport.write(report, new RunReport.Request(ev.toJson(ci), data, runDir, facts));
+            err.println("report: " + w.html());
+        }
         if (json) {
             Map<String, Object> doc = ev.toJson(ci);
             out.println(JSON.writeValueAsString(doc));

@@ -162,6 +162,7 @@ public final class TrainCommand implements Callable<Integer> {
         Bootstrap.Result ci = new Bootstrap(plan.seed()).run(ev);
         Map<String, Object> evalJson = ev.toJson(ci);
         AtomicFiles.writeString(run.resolve("eval.json"), JSON.writeValueAsString(evalJson));
+        dev.tl.report.RunReport.writeOrWarn(run, new dev.tl.report.RunReport.Request(evalJson, dataDir, run, Map.of()), err);
 
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("run", run.toString());
