@@ -94,6 +94,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--init-from", paramLabel = "RUN_OR_BUNDLE", description = "Start a new run from another run's trained weights (same backbone, head and classes).")
     Path initFrom;
 
+    /** Fault injection for the resume tests: fail like a crash right after this epoch's checkpoint is written. */
+    @Option(names = "--halt-after-epoch", hidden = true, paramLabel = "N")
+    Integer haltAfterEpoch;
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @Override
@@ -153,7 +157,7 @@ public final class TrainCommand implements Callable<Integer> {
                 weightsId + "|" + bb.preprocessing().describe() + "|" + bb.featureVertex());
         List<TrainingListener> listeners = List.of(new Listeners.Progress(err, plan.totalEpochs()),
                 resume != null ? new Listeners.Csv(run.resolve("metrics.csv"), checkpoint.epoch()) : new Listeners.Csv(run.resolve("metrics.csv")),
-                new Listeners.Checkpoints(run.resolve("checkpoints")));
+                new Listeners.Checkpoints(run.resolve("checkpoints")), new Listeners.HaltAfter(haltAfterEpoch));
         Trainer.Result result;
         try (FolderImageSource train = new FolderImageSource(split.train(), transform, augment, plan.seed(), cfg.data().workers());
              FolderImageSource val = new FolderImageSource(split.val(), transform, Augment.NONE, plan.seed(), cfg.data().workers())) {

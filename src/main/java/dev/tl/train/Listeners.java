@@ -199,4 +199,21 @@ public final class Listeners {
             out.flush();
         }
     }
+
+    /**
+     * Stops training with an exception right after epoch {@code epoch} (placed after {@link Checkpoints}, so
+     * that epoch's checkpoint exists): how the tests simulate a crash at a chosen point. Null: never stops.
+     */
+    public static final class HaltAfter implements TrainingListener {
+        private final Integer epoch;
+
+        public HaltAfter(Integer epoch) {
+            this.epoch = epoch;
+        }
+
+        @Override
+        public void onEpochEnd(EpochResult r, Trainer.State state) {
+            if (epoch != null && r.epoch() == epoch) throw new IllegalStateException("halted after epoch " + epoch + " (--halt-after-epoch)");
+        }
+    }
 }
