@@ -2,6 +2,7 @@ package dev.tl.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tl.run.AtomicFiles;
 import dev.tl.run.ModelBundle;
 import dev.tl.train.Checkpoint;
 import org.deeplearning4j.nn.api.Layer;
@@ -32,8 +33,11 @@ final class Resume {
         return cfg;
     }
 
-    static Checkpoint checkpoint(Path run) {
+    /** Also removes the temporary files that the kill left behind, since this process now owns the run. */
+    static Checkpoint checkpoint(Path run) throws IOException {
         Path dir = run.resolve("checkpoints");
+        AtomicFiles.removeLeftovers(run);
+        AtomicFiles.removeLeftovers(dir);
         Path last = dir.resolve("last.zip");
         String restart = "start it again with `tl train -c " + run.resolve("config.yaml") + "`";
         if (!Files.isRegularFile(last)) {

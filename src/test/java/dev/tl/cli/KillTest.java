@@ -144,6 +144,9 @@ class KillTest {
         int killedAfter = Checkpoint.readLast(b.resolve("checkpoints")).epoch();
         CliHarness.tl("train", "--resume", b.toString(), "--models-dir", models.toString()).expect(0);
         ResumeTest.assertSameResult(a, b);
+        try (Stream<Path> s = Files.walk(b)) {
+            assertEquals(List.of(), s.filter(f -> f.getFileName().toString().endsWith(".tmp")).toList(), "temp files left after resume");
+        }
         System.out.println("KillTest: training killed after epoch " + killedAfter + " of 8, resumed to the same result");
     }
 }
