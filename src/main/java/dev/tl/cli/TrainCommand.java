@@ -8,6 +8,7 @@ import dev.tl.config.ConfigLoader;
 import dev.tl.config.Overrides;
 import dev.tl.config.TlConfig;
 import dev.tl.data.Augment;
+import dev.tl.data.DataCheck;
 import dev.tl.data.DataException;
 import dev.tl.data.DataFingerprint;
 import dev.tl.data.DatasetFetcher;
@@ -123,6 +124,9 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (split.val().isEmpty()) throw new DataException(dataDir + ": no validation images; add a val/ folder or set data.val_fraction > 0");
         reportSkipped(err, split.skipped());
+        DataCheck.Report check = DataCheck.run(dataDir, cfg.data().valFraction(), cfg.data().splitSeed(), false);
+        err.println(check.compact());
+        if (!check.usable()) throw new DataException(check.blockingLine());
         DataFingerprint fp = DataFingerprint.of(dataDir, split);
         err.printf("data: %s, classes %s%n", fp.describe(), split.classes());
 
