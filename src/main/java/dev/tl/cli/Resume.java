@@ -2,6 +2,7 @@ package dev.tl.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tl.run.AtomicFiles;
 import dev.tl.run.ModelBundle;
 import dev.tl.train.Checkpoint;
@@ -50,23 +51,31 @@ final class Resume {
         }
     }
 
-    /** Resuming on other images would silently train a different model. */
-    static void checkSameData(Path run, String fingerprint) throws IOException {
-        Path prov = run.resolve("provenance.json");
-        if (!Files.isRegularFile(prov)) return;
-        JsonNode was = JSON.readTree(prov.toFile()).get("data_fingerprint");
+    /**
+     * Refuses to resume on other images (that would silently train a different model), then appends this
+     * resume (time, epoch, command line) to provenance.json, so the run's record says it was interrupted.
+     */
+    static void recordResume(Path run, String fingerprint, int afterEpoch, List<String> args) throws IOException {
+        Path file = run.resolve("provenance.json");
+        if (!Files.isRegularFile(file)) return;
+        ObjectNode prov = (ObjectNode) JSON.readTree(file.toFile());
+        JsonNode was = prov.get("data_fingerprint");
         if (was != null && !was.asText().equals(fingerprint)) {
             throw TlException.data(run + ": the dataset changed since this run started (fingerprint " + was.asText()
                     + " vs " + fingerprint + "); restore it, or start a new run with --init-from " + run);
         }
+        ObjectNode entry = prov.withArray("resumes").addObject();
+        entry.put("at", java.time.Instant.now().toString());
+        entry.put("after_epoch", afterEpoch);
+        entry.putPOJO("command_line", args);
+        AtomicFiles.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(prov));
     }
 
     /**
-     * Copies every parameter of a trained model into {@code full} (freshly built for the new config): the
-     * same backbone, head layout and class names are required, since weights for other classes or layers
-     * would be meaningless.
+     * The model to start from, checked before the new run directory is created: the same backbone and class
+     * names are required, since weights for other classes would be meaningless.
      */
-    static void initFrom(ComputationGraph full, Path runOrBundle, String backbone, List<String> classes) {
+    static ModelBundle.Loaded loadInit(Path runOrBundle, String backbone, List<String> classes) {
         ModelBundle.Loaded src = ModelBundle.load(runOrBundle);
         if (!src.info().backbone().equals(backbone)) {
             throw TlException.usage(src.file() + ": was trained on backbone " + src.info().backbone() + ", this run uses " + backbone
@@ -76,6 +85,11 @@ final class Resume {
             throw TlException.usage(src.file() + ": has classes " + src.info().classes() + ", the dataset " + classes
                     + "; --init-from needs the same class folders");
         }
+        return src;
+    }
+
+    /** Copies every parameter of {@code src} into {@code full} (built for the new config); the head layout must match. */
+    static void copyWeights(ComputationGraph full, ModelBundle.Loaded src) {
         for (Layer l : full.getLayers()) {
             if (l.numParams() == 0) continue;
             String name = l.conf().getLayer().getLayerName();

@@ -130,6 +130,8 @@ public final class TrainCommand implements Callable<Integer> {
         DataFingerprint fp = DataFingerprint.of(dataDir, split);
         err.printf("data: %s, classes %s%n", fp.describe(), split.classes());
 
+        ModelBundle.Loaded init = initFrom != null ? Resume.loadInit(initFrom, bb.name(), split.classes()) : null;
+
         Path runParent = runsDir != null ? runsDir : cfg.output().dir();
         Path run = resume != null ? resume : RunDirectory.create(runParent, cfg.output().name(), cfg.strategy().name().id());
         err.printf(resume != null ? "run: %s (resuming after epoch " + checkpoint.epoch() + ")%n" : "run: %s%n", run);
@@ -146,14 +148,14 @@ public final class TrainCommand implements Callable<Integer> {
         }
         TrainPlan plan = Planner.plan(cfg, bb);
         ComputationGraph full = GraphSurgery.attachHead(pretrained, bb, plan.head(), split.numClasses(), plan.seed());
-        if (initFrom != null) Resume.initFrom(full, initFrom, bb.name(), split.classes());
+        if (init != null) Resume.copyWeights(full, init);
 
         String weightsId = cache.weightsId(bb);
         Map<String, Object> prov = Provenance.collect(spec.commandLine().getParseResult().originalArgs(),
                 sha256(yaml), fp.sha256(), plan.seed(), weightsId, fast.toString());
         if (initFrom != null) prov.put("init_from", initFrom.toAbsolutePath().toString());
         if (resume == null) AtomicFiles.writeString(run.resolve("provenance.json"), JSON.writeValueAsString(prov));
-        else Resume.checkSameData(run, fp.sha256());
+        else Resume.recordResume(run, fp.sha256(), checkpoint.epoch(), spec.commandLine().getParseResult().originalArgs());
 
         ImageTransform transform = new ImageTransform(bb.preprocessing());
         Augment augment = new Augment(cfg.data().augment().flip(), cfg.data().augment().minScale());
@@ -200,7 +202,7 @@ public final class TrainCommand implements Callable<Integer> {
         summary.put("selected_epoch", result.selectedEpoch());
         summary.put("featurize_seconds", result.featurizeSeconds());
         summary.put("train_seconds", result.totalSeconds());
-        summary.put("epochs", result.history().size());
+        summary.put("epochs", plan.totalEpochs());
         AtomicFiles.writeString(run.resolve("summary.json"), JSON.writeValueAsString(summary));
         if (json) {
             out.println(JSON.writeValueAsString(summary));

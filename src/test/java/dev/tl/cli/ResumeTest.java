@@ -91,6 +91,10 @@ class ResumeTest {
         assertEquals(1, CliHarness.runDirs(tmp.resolve("runs-b")).size(), "resume writes into the same run directory");
         assertSameResult(a, b);
         assertTrue(Files.isRegularFile(b.resolve("model.tl.zip")));
+        JsonNode resumes = JSON.readTree(b.resolve("provenance.json").toFile()).get("resumes");
+        assertEquals(2, resumes.size());
+        assertEquals(3, resumes.get(1).get("after_epoch").asInt());
+        assertEquals(5, JSON.readTree(b.resolve("summary.json").toFile()).get("epochs").asInt());
     }
 
     @Test
@@ -147,5 +151,6 @@ class ResumeTest {
         Files.move(other.resolve("val/red"), other.resolve("val/yellow"));
         tl("train", "-c", cfg.toString(), "--models-dir", models.toString(), "--runs-dir", tmp.resolve("runs-init-c").toString(),
                 "--data", other.toString(), "--init-from", a.toString()).expect(2).noStackTrace().errContains("classes", "same class folders");
+        assertEquals(List.of(), CliHarness.runDirs(tmp.resolve("runs-init-c")), "no run directory for a refused --init-from");
     }
 }
