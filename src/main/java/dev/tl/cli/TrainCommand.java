@@ -107,7 +107,7 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (resume != null) checkResumeOptions();
-        TlConfig cfg = resume != null ? ConfigLoader.load(Resume.configOf(resume)) : loadConfig();
+        TlConfig cfg = resume != null ? ConfigLoader.load(Resume.configOf(resume), new Overrides(null, null, data, null, null, null)) : loadConfig();
         Checkpoint checkpoint = resume != null ? Resume.checkpoint(resume) : null;
         BackboneSpec bb = cfg.backboneSpec();
 
@@ -215,13 +215,15 @@ public final class TrainCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    /** A resumed run must train exactly as it started, so options that would change its config are refused. */
+    /**
+     * A resumed run must train exactly as it started, so options that would change its config are refused.
+     * {@code --data} is allowed for a dataset that moved: its fingerprint must still match the run's.
+     */
     private void checkResumeOptions() {
         List<String> given = new ArrayList<>();
         if (config != null) given.add("--config");
         if (strategy != null) given.add("--strategy");
         if (epochs != null) given.add("--epochs");
-        if (data != null) given.add("--data");
         if (backbone != null) given.add("--backbone");
         if (batchSize != null) given.add("--batch-size");
         if (lr != null) given.add("--lr");

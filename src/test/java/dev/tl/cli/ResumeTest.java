@@ -120,6 +120,12 @@ class ResumeTest {
         resume(run, "--epochs", "5").expect(2).noStackTrace().errContains("drop --epochs", "--init-from");
         resume(tmp.resolve("nowhere")).expect(2).noStackTrace().errContains("no such run directory");
 
+        Path changed = CliHarness.dataset(tmp.resolve("changed"));
+        Files.delete(changed.resolve("train/red/img0.jpg"));
+        resume(run, "--data", changed.toString()).expect(3).noStackTrace().errContains("dataset changed", "--init-from");
+        Path moved = CliHarness.dataset(tmp.resolve("moved")); // same bytes, same names, another place
+        resume(run, "--data", moved.toString()).expect(0);
+
         Path copy = tmp.resolve("runs-err-copy");
         Files.createDirectories(copy);
         Files.copy(run.resolve("config.yaml"), copy.resolve("config.yaml"));
