@@ -111,6 +111,29 @@ class ResumeTest {
         assertSameResult(newest(tmp.resolve("runs-ft-a")), b);
     }
 
+    /**
+     * {@code select: best}: the best epoch's weights and validation probabilities come back from best.zip;
+     * also a crash after the last epoch's checkpoint (nothing left to train, only the bundle to write).
+     */
+    @Test
+    void selectBestResumedMidPhaseAndAfterTheLastEpoch() throws IOException {
+        String phases = "  phases:\n"
+                + "    - {name: head, unfreeze: [], epochs: 2, lr: 3.0e-3}\n"
+                + "    - {name: top, unfreeze: [stage2], epochs: 2, lr: 1.0e-3}\n";
+        Path cfg = CliHarness.config(tmp.resolve("best.yaml"), data, tmp.resolve("unused"), "progressive", phases, 1);
+        Files.writeString(cfg, Files.readString(cfg).replace("  seed: 7\n", "  seed: 7\n  select: best\n"));
+        train(cfg, tmp.resolve("runs-best-a")).expect(0);
+        Path a = newest(tmp.resolve("runs-best-a"));
+        for (int haltAfter : new int[]{3, 4}) {
+            Path runs = tmp.resolve("runs-best-" + haltAfter);
+            train(cfg, runs, "--halt-after-epoch", String.valueOf(haltAfter)).expect(1);
+            resume(newest(runs)).expect(0);
+            assertSameResult(a, newest(runs));
+            assertEquals(JSON.readTree(a.resolve("summary.json").toFile()).get("selected_epoch"),
+                    JSON.readTree(newest(runs).resolve("summary.json").toFile()).get("selected_epoch"));
+        }
+    }
+
     @Test
     void resumeErrorsAreOneLineWithTheFix() throws IOException {
         Path cfg = CliHarness.config(tmp.resolve("fe.yaml"), data, tmp.resolve("unused"), "feature-extract", null, 2);
