@@ -13,7 +13,7 @@ import java.io.PrintWriter;
 @Command(name = "tl", mixinStandardHelpOptions = true, versionProvider = Tl.Version.class,
         description = "Transfer learning for image classification on the JVM (Deeplearning4j).",
         footer = {"", ExitCode.HELP_LIST},
-        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, ModelsCommand.class,
+        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, ModelsCommand.class, DataCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Tl implements Runnable {
     @CommandLine.Spec
@@ -21,7 +21,7 @@ public final class Tl implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: try `tl train`, `tl eval`, `tl predict` or `tl models`");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: try `tl train`, `tl eval`, `tl predict`, `tl models` or `tl data check`");
     }
 
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {

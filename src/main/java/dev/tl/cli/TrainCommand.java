@@ -8,6 +8,7 @@ import dev.tl.config.ConfigLoader;
 import dev.tl.config.Overrides;
 import dev.tl.config.TlConfig;
 import dev.tl.data.Augment;
+import dev.tl.data.DataCheck;
 import dev.tl.data.DataException;
 import dev.tl.data.DataFingerprint;
 import dev.tl.data.DatasetFetcher;
@@ -24,6 +25,7 @@ import dev.tl.run.AtomicFiles;
 import dev.tl.run.ModelBundle;
 import dev.tl.run.Provenance;
 import dev.tl.run.RunDirectory;
+import dev.tl.train.Checkpoint;
 import dev.tl.train.FeatureDiskCache;
 import dev.tl.train.FolderImageSource;
 import dev.tl.train.Listeners;
@@ -87,6 +89,16 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print a JSON summary on stdout (progress stays on stderr).")
     boolean json;
 
+    @Option(names = "--resume", paramLabel = "RUN_DIR", description = "Continue a stopped run from its checkpoints/last.zip, with its own config.yaml, in the same directory.")
+    Path resume;
+
+    @Option(names = "--init-from", paramLabel = "RUN_OR_BUNDLE", description = "Start a new run from another run's trained weights (same backbone, head and classes).")
+    Path initFrom;
+
+    /** Fault injection for the resume tests: fail like a crash right after this epoch's checkpoint is written. */
+    @Option(names = "--halt-after-epoch", hidden = true, paramLabel = "N")
+    Integer haltAfterEpoch;
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @Override
@@ -94,7 +106,9 @@ public final class TrainCommand implements Callable<Integer> {
         FastPath.enable();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        TlConfig cfg = loadConfig();
+        if (resume != null) checkResumeOptions();
+        TlConfig cfg = resume != null ? ConfigLoader.load(Resume.configOf(resume), new Overrides(null, null, data, null, null, null)) : loadConfig();
+        Checkpoint checkpoint = resume != null ? Resume.checkpoint(resume) : null;
         BackboneSpec bb = cfg.backboneSpec();
 
         Path dataDir = cfg.data().dir();
@@ -110,14 +124,19 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (split.val().isEmpty()) throw new DataException(dataDir + ": no validation images; add a val/ folder or set data.val_fraction > 0");
         reportSkipped(err, split.skipped());
+        DataCheck.Report check = DataCheck.run(dataDir, cfg.data().valFraction(), cfg.data().splitSeed(), false);
+        err.println(check.compact());
+        if (!check.usable()) throw new DataException(check.blockingLine());
         DataFingerprint fp = DataFingerprint.of(dataDir, split);
         err.printf("data: %s, classes %s%n", fp.describe(), split.classes());
 
+        ModelBundle.Loaded init = initFrom != null ? Resume.loadInit(initFrom, bb.name(), split.classes()) : null;
+
         Path runParent = runsDir != null ? runsDir : cfg.output().dir();
-        Path run = RunDirectory.create(runParent, cfg.output().name(), cfg.strategy().name().id());
-        err.printf("run: %s%n", run);
+        Path run = resume != null ? resume : RunDirectory.create(runParent, cfg.output().name(), cfg.strategy().name().id());
+        err.printf(resume != null ? "run: %s (resuming after epoch " + checkpoint.epoch() + ")%n" : "run: %s%n", run);
         String yaml = ConfigLoader.toYaml(cfg);
-        AtomicFiles.writeString(run.resolve("config.yaml"), yaml);
+        if (resume == null) AtomicFiles.writeString(run.resolve("config.yaml"), yaml);
 
         ModelCache cache = new ModelCache(ModelCache.defaultRoot(common.modelsDir), err);
         long t0 = System.nanoTime();
@@ -129,22 +148,29 @@ public final class TrainCommand implements Callable<Integer> {
         }
         TrainPlan plan = Planner.plan(cfg, bb);
         ComputationGraph full = GraphSurgery.attachHead(pretrained, bb, plan.head(), split.numClasses(), plan.seed());
+        if (init != null) Resume.copyWeights(full, init);
 
         String weightsId = cache.weightsId(bb);
         Map<String, Object> prov = Provenance.collect(spec.commandLine().getParseResult().originalArgs(),
                 sha256(yaml), fp.sha256(), plan.seed(), weightsId, fast.toString());
-        AtomicFiles.writeString(run.resolve("provenance.json"), JSON.writeValueAsString(prov));
+        if (initFrom != null) prov.put("init_from", initFrom.toAbsolutePath().toString());
+        if (resume == null) AtomicFiles.writeString(run.resolve("provenance.json"), JSON.writeValueAsString(prov));
+        else Resume.recordResume(run, fp.sha256(), checkpoint.epoch(), spec.commandLine().getParseResult().originalArgs());
 
         ImageTransform transform = new ImageTransform(bb.preprocessing());
         Augment augment = new Augment(cfg.data().augment().flip(), cfg.data().augment().minScale());
         FeatureDiskCache disk = new FeatureDiskCache(cache.root().resolve("features").resolve(bb.name()),
                 weightsId + "|" + bb.preprocessing().describe() + "|" + bb.featureVertex());
         List<TrainingListener> listeners = List.of(new Listeners.Progress(err, plan.totalEpochs()),
-                new Listeners.Csv(run.resolve("metrics.csv")), new Listeners.Checkpoints(run.resolve("checkpoints")));
+                resume != null ? new Listeners.Csv(run.resolve("metrics.csv"), checkpoint.epoch()) : new Listeners.Csv(run.resolve("metrics.csv")),
+                new Listeners.Checkpoints(run.resolve("checkpoints")), new Listeners.HaltAfter(haltAfterEpoch));
         Trainer.Result result;
         try (FolderImageSource train = new FolderImageSource(split.train(), transform, augment, plan.seed(), cfg.data().workers());
              FolderImageSource val = new FolderImageSource(split.val(), transform, Augment.NONE, plan.seed(), cfg.data().workers())) {
-            result = new Trainer(plan, bb, listeners, disk).fit(full, train, val);
+            result = new Trainer(plan, bb, listeners, disk).fit(full, train, val, checkpoint);
+        } catch (OutOfMemoryError | RuntimeException e) {
+            if (Memory.isOutOfMemory(e)) throw new TlException(ExitCode.INTERNAL, Memory.message(plan.batchSize()), e);
+            throw e;
         }
 
         ModelBundle.Info info = new ModelBundle.Info(ModelBundle.FORMAT, Provenance.version(), bb.name(), cfg.strategy().name().id(),
@@ -177,7 +203,7 @@ public final class TrainCommand implements Callable<Integer> {
         summary.put("selected_epoch", result.selectedEpoch());
         summary.put("featurize_seconds", result.featurizeSeconds());
         summary.put("train_seconds", result.totalSeconds());
-        summary.put("epochs", result.history().size());
+        summary.put("epochs", plan.totalEpochs());
         AtomicFiles.writeString(run.resolve("summary.json"), JSON.writeValueAsString(summary));
         if (json) {
             out.println(JSON.writeValueAsString(summary));
@@ -188,6 +214,26 @@ public final class TrainCommand implements Callable<Integer> {
         }
         out.flush();
         return ExitCode.OK;
+    }
+
+    /**
+     * A resumed run must train exactly as it started, so options that would change its config are refused.
+     * {@code --data} is allowed for a dataset that moved: its fingerprint must still match the run's.
+     */
+    private void checkResumeOptions() {
+        List<String> given = new ArrayList<>();
+        if (config != null) given.add("--config");
+        if (strategy != null) given.add("--strategy");
+        if (epochs != null) given.add("--epochs");
+        if (backbone != null) given.add("--backbone");
+        if (batchSize != null) given.add("--batch-size");
+        if (lr != null) given.add("--lr");
+        if (runsDir != null) given.add("--runs-dir");
+        if (initFrom != null) given.add("--init-from");
+        if (!given.isEmpty()) {
+            throw TlException.usage("--resume continues " + resume + " with its own config.yaml; drop " + String.join(", ", given)
+                    + " (to train with other settings, start a new run with --init-from " + resume + ")");
+        }
     }
 
     private TlConfig loadConfig() {

@@ -50,4 +50,23 @@ public final class AtomicFiles {
             for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(q);
         }
     }
+
+    /**
+     * Deletes the temporary files that writes cut short by a kill left in {@code dir} (hidden, ending in
+     * {@code .tmp}, the names {@link #write} uses). Only for a directory this process alone writes, such as
+     * a run being resumed: another writer's temporary file would be deleted under it.
+     *
+     * @return how many were deleted
+     */
+    public static int removeLeftovers(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) return 0;
+        int n = 0;
+        try (var s = Files.list(dir)) {
+            for (Path f : s.toList()) {
+                String name = f.getFileName().toString();
+                if (name.startsWith(".") && name.endsWith(".tmp") && Files.isRegularFile(f) && Files.deleteIfExists(f)) n++;
+            }
+        }
+        return n;
+    }
 }

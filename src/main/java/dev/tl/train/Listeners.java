@@ -93,6 +93,22 @@ public final class Listeners {
             this.file = file;
         }
 
+        /**
+         * For a resumed run: keeps the rows of {@code file} up to {@code lastEpoch} (the checkpoint's epoch)
+         * and appends after them. Rows past the checkpoint belong to epochs that are about to be redone (the
+         * kill came between the csv write and the checkpoint write), so they are dropped.
+         */
+        public Csv(Path file, int lastEpoch) throws IOException {
+            this.file = file;
+            if (Files.isRegularFile(file)) {
+                for (String line : Files.readAllLines(file)) {
+                    if (line.isBlank() || line.startsWith("phase_index")) continue;
+                    String[] f = line.split(",");
+                    if (f.length > 2 && Integer.parseInt(f[2]) <= lastEpoch) rows.add(line);
+                }
+            }
+        }
+
         @Override
         public void onEpochEnd(EpochResult r, Trainer.State state) {
             rows.add(String.format(Locale.ROOT, "%d,%s,%d,%d,%.6f,%.6f,%.6f,%.6f,%.6g,%.3f,%.3f,%.2f,%.3f", r.phaseIndex(), r.phase(), r.epoch(), r.phaseEpoch(),
@@ -143,6 +159,7 @@ public final class Listeners {
             state.put("best_val_accuracy", s.bestValAccuracy());
             state.put("best_epoch", s.bestEpoch());
             state.put("iteration_count", tail.getConfiguration().getIterationCount());
+            state.put("epoch_count", tail.getConfiguration().getEpochCount());
             List<String> layers = new ArrayList<>();
             AtomicFiles.write(target, tmp -> {
                 try (ZipOutputStream zip = new ZipOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20))) {
@@ -163,6 +180,11 @@ public final class Listeners {
                         writeArray(zip, upd);
                         zip.closeEntry();
                     }
+                    if (s.valProbabilities() != null) {
+                        zip.putNextEntry(new ZipEntry("val_probabilities.bin"));
+                        writeArray(zip, Nd4j.create(s.valProbabilities()));
+                        zip.closeEntry();
+                    }
                     state.put("layers", layers);
                     zip.putNextEntry(new ZipEntry("state.json"));
                     zip.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(state));
@@ -175,6 +197,23 @@ public final class Listeners {
             DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(zip, 1 << 20));
             Nd4j.write(a, out);
             out.flush();
+        }
+    }
+
+    /**
+     * Stops training with an exception right after epoch {@code epoch} (placed after {@link Checkpoints}, so
+     * that epoch's checkpoint exists): how the tests simulate a crash at a chosen point. Null: never stops.
+     */
+    public static final class HaltAfter implements TrainingListener {
+        private final Integer epoch;
+
+        public HaltAfter(Integer epoch) {
+            this.epoch = epoch;
+        }
+
+        @Override
+        public void onEpochEnd(EpochResult r, Trainer.State state) {
+            if (epoch != null && r.epoch() == epoch) throw new IllegalStateException("halted after epoch " + epoch + " (--halt-after-epoch)");
         }
     }
 }

@@ -40,8 +40,9 @@ public final class Trainer {
     private final FeatureDiskCache diskCache;
 
     /** The live state listeners may read (e.g. to checkpoint). */
+    /** @param valProbabilities this epoch's validation probabilities, checkpointed so a resumed run can report them */
     public record State(ComputationGraph full, ComputationGraph tail, int phaseIndex, int phaseEpoch, int epoch,
-                        double bestValAccuracy, int bestEpoch, boolean improved) {
+                        double bestValAccuracy, int bestEpoch, boolean improved, float[][] valProbabilities) {
     }
 
     /**
@@ -70,6 +71,19 @@ public final class Trainer {
     }
 
     public Result fit(ComputationGraph full, ImageSource train, ImageSource val) {
+        return fit(full, train, val, null);
+    }
+
+    /**
+     * Trains from the start, or, with {@code resume}, continues after the checkpointed epoch: the skipped
+     * epochs' weights, optimizer state and iteration count come from the checkpoint, and every later epoch
+     * draws its data order, views and dropout masks from seeds that depend only on (seed, epoch), so the
+     * result equals that of a run that was never interrupted.
+     *
+     * @param full   the pretrained graph with its freshly initialised head (as for a fresh run)
+     * @param resume the state after the last completed epoch, or null
+     */
+    public Result fit(ComputationGraph full, ImageSource train, ImageSource val, Checkpoint resume) {
         long t0 = System.nanoTime();
         Nd4j.getRandom().setSeed(plan.seed());
         StageMap stages = StageMap.of(full.getConfiguration(), spec);
@@ -80,16 +94,41 @@ public final class Trainer {
         float[][] bestProbs = null;
         float[][] lastProbs = null;
         int epoch = 0;
+        int startPhase = 0;
+        int skipEpochs = 0;
+        if (resume != null) {
+            if (plan.selectBest() && resume.best() != null) {
+                // best.zip holds the layers trained up to the best epoch; the others were still pretrained then
+                ComputationGraph copy = full.clone();
+                resume.best().applyParams(copy);
+                bestParams = copy.params().dup();
+            }
+            bestAcc = resume.bestValAccuracy();
+            bestEpoch = resume.bestEpoch();
+            bestProbs = resume.best() == null ? null : resume.best().valProbabilities();
+            lastProbs = resume.valProbabilities();
+            epoch = resume.epoch();
+            startPhase = resume.phaseIndex();
+            skipEpochs = resume.phaseEpoch();
+            if (skipEpochs >= plan.phases().get(startPhase).epochs()) {
+                // the phase was complete: its weights go into the full graph and the next phase starts afresh
+                resume.applyParams(full);
+                startPhase++;
+                skipEpochs = 0;
+            }
+        }
         double featurizeTotal = 0;
         int numClasses = (int) full.getLayer(GraphSurgery.HEAD_OUT).getParam("b").length();
         ComputationGraph tail = null;
-        for (int p = 0; p < plan.phases().size(); p++) {
+        for (int p = startPhase; p < plan.phases().size(); p++) {
             PhasePlan phase = plan.phases().get(p);
             String boundary = GraphSurgery.boundary(full, stages, phase.trainableFrom());
             for (TrainingListener l : listeners) l.onPhaseStart(p, phase, boundary);
             GraphSurgery.TrainSettings settings = new GraphSurgery.TrainSettings(optimizer(plan.optimizer(), plan.momentum()),
                     phase.headLr(), phase.stageLr(), plan.freezeBatchNorm(), plan.weightDecay());
             tail = GraphSurgery.tail(full, stages, boundary, settings);
+            boolean resumeInPhase = resume != null && p == resume.phaseIndex() && skipEpochs > 0;
+            if (resumeInPhase) resume.restoreTail(tail);
             int views = phase.augment() ? plan.views() : 1;
             long f0 = System.nanoTime();
             Cached valSet = featurize(full, boundary, val, new int[]{0}, phase, "val");
@@ -98,9 +137,12 @@ public final class Trainer {
             Cached trainSet = featurize(full, boundary, train, trainViews, phase, "train");
             double featurizeSeconds = (System.nanoTime() - f0) / 1e9;
             featurizeTotal += featurizeSeconds;
-            for (int e = 1; e <= phase.epochs(); e++) {
+            for (int e = resumeInPhase ? skipEpochs + 1 : 1; e <= phase.epochs(); e++) {
                 epoch++;
                 long e0 = System.nanoTime();
+                // ND4J's global RNG drives dropout; reseeding per epoch makes each epoch's masks independent
+                // of how many epochs ran before it in this process, which resume needs.
+                Nd4j.getRandom().setSeed(plan.seed() * 1_000_003L + epoch);
                 Random rnd = new Random(plan.seed() * 1_000_003L + epoch);
                 int[] order = shuffled(train.size(), rnd);
                 int batches = (order.length + plan.batchSize() - 1) / plan.batchSize();
@@ -125,9 +167,10 @@ public final class Trainer {
                 }
                 Eval ev = evaluate(tail, valSet, val, numClasses);
                 lastProbs = ev.probabilities;
-                double secs = (System.nanoTime() - e0) / 1e9 + (e == 1 ? featurizeSeconds : 0);
+                boolean firstInProcess = e == 1 || (resumeInPhase && e == skipEpochs + 1);
+                double secs = (System.nanoTime() - e0) / 1e9 + (firstInProcess ? featurizeSeconds : 0);
                 EpochResult r = new EpochResult(p, phase.name(), epoch, e, lossSum / order.length, correct / (double) order.length,
-                        ev.loss, ev.accuracy, phase.headLr(), secs, e == 1 ? featurizeSeconds : 0,
+                        ev.loss, ev.accuracy, phase.headLr(), secs, firstInProcess ? featurizeSeconds : 0,
                         order.length / ((System.nanoTime() - e0) / 1e9), (train.waitNanos() + val.waitNanos()) / 1e9);
                 history.add(r);
                 boolean improved = ev.accuracy > bestAcc;
@@ -140,7 +183,7 @@ public final class Trainer {
                         bestParams = full.params().dup();
                     }
                 }
-                State state = new State(full, tail, p, e, epoch, bestAcc, bestEpoch, improved);
+                State state = new State(full, tail, p, e, epoch, bestAcc, bestEpoch, improved, ev.probabilities);
                 for (TrainingListener l : listeners) l.onEpochEnd(r, state);
             }
             GraphSurgery.copyParams(tail, full);
@@ -148,6 +191,7 @@ public final class Trainer {
             trainSet.close();
             for (TrainingListener l : listeners) l.onPhaseEnd(p, phase);
         }
+        if (tail == null && resume != null) resume.applyParams(full); // killed after the last epoch's checkpoint
         int selected = epoch;
         float[][] selectedProbs = lastProbs;
         if (plan.selectBest() && bestParams != null) {
