@@ -75,6 +75,7 @@ class KillTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Tag("slow") // 12 JVM starts: about a minute; runs in CI (-Pall)
     void filesLeftByKilledWritersAlwaysLoad() throws Exception {
         Random rnd = new Random(20261204);
         Path dir = tmp.resolve("atomic");
@@ -125,6 +126,7 @@ class KillTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Tag("slow") // trains in two subprocesses
     void killedTrainingResumesToTheUninterruptedResult() throws Exception {
         Path data = CliHarness.dataset(tmp.resolve("data"));
         Path models = tmp.resolve("models");
