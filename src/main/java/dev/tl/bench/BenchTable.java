@@ -11,8 +11,9 @@ public final class BenchTable {
         sb.append(String.format(Locale.ROOT, "FP32 peak (ND4J %dx%d mmul, %d cpus): %s GFLOPS%n",
                 r.matmulSize(), r.matmulSize(), r.cpus(), r.matmulGflops().format("%.1f")));
         for (Bench.BackboneResult b : r.backbones()) {
-            sb.append(String.format(Locale.ROOT, "%n%s  (%,d parameters, %.3f GFLOP/image forward; %s)%n",
-                    b.backbone(), b.parameters(), b.gflopPerImage(), b.fastPath()));
+            sb.append(String.format(Locale.ROOT, "%n%s  (%,d parameters, %s/image forward; %s)%n",
+                    b.backbone(), b.parameters(), b.gflopPerImage() >= 0.1 ? String.format(Locale.ROOT, "%.2f GFLOP", b.gflopPerImage())
+                            : String.format(Locale.ROOT, "%.3f MFLOP", b.gflopPerImage() * 1e3), b.fastPath()));
             sb.append(String.format(Locale.ROOT, "  %-44s %s%n", "figure", "images/s: median (min..max)"));
             row(sb, "inference, batch 1", b.inferenceBatch1());
             for (Bench.BatchFigure f : b.inferenceBatched()) {
@@ -24,7 +25,7 @@ public final class BenchTable {
             row(sb, "train whole network, batch " + b.trainBatch(), b.trainFull());
             sb.append(String.format(Locale.ROOT, "  forward pass at best batch: %.1f%% of the FP32 peak%n", 100 * b.fractionOfFp32Peak()));
             MemorySampler.Peaks m = b.peakMemory();
-            sb.append(String.format(Locale.ROOT, "  peak memory: heap %s, off-heap (JavaCPP) %s, resident %s%n",
+            sb.append(String.format(Locale.ROOT, "  peak memory: heap %s, off-heap (ND4J) %s, resident %s%n",
                     mib(m.heapBytes()), mib(m.offHeapBytes()), mib(m.physicalBytes())));
         }
         return sb.toString();

@@ -1,6 +1,7 @@
 package dev.tl.bench;
 
 import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -8,9 +9,11 @@ import java.lang.management.MemoryType;
 
 /**
  * Peak memory over a stretch of work. ND4J keeps tensors off the Java heap, so the heap alone says little:
- * this samples JavaCPP's {@link Pointer#totalBytes()} (off-heap bytes ND4J allocated through JavaCPP) and
- * {@link Pointer#physicalBytes()} (the process's resident set) on a daemon thread, because neither keeps a
- * peak of its own; the heap peak comes from the JVM's memory pools, whose peaks are reset at start.
+ * this samples ND4J's off-heap total ({@code Nd4j.getMemoryManager().allocatedMemory(0)}: JavaCPP's
+ * {@link Pointer#totalBytes()} plus the buffers and workspaces ND4J tracks itself, which JavaCPP does not see)
+ * and {@link Pointer#physicalBytes()} (the process's resident set) on a daemon thread, because neither keeps
+ * a peak of its own; the heap peak comes from the JVM's memory pools, whose peaks are reset at start. The
+ * resident set never shrinks much, so its peak includes whatever the process held before the sampler began.
  */
 public final class MemorySampler implements AutoCloseable {
     /** Peaks in bytes. */
@@ -41,7 +44,7 @@ public final class MemorySampler implements AutoCloseable {
     }
 
     private void sample() {
-        long off = Pointer.totalBytes();
+        long off = Nd4j.getMemoryManager().allocatedMemory(0);
         long phys = Pointer.physicalBytes();
         if (off > maxOffHeap) maxOffHeap = off;
         if (phys > maxPhysical) maxPhysical = phys;

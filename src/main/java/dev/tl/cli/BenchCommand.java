@@ -25,9 +25,9 @@ import java.util.concurrent.Callable;
  * is N times faster than fine-tuning" can be checked in a minute instead of taken on faith.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Measure inference, feature-extraction and training speed, peak memory, and the fraction of the",
-                "machine's FP32 peak reached, on random inputs (no dataset needed). Medians of timed runs after warm-up.",
-                "Close other programs first: on 2 cores anything else running slows every figure several-fold."},
+        description = {"Measure inference, feature-extraction and training speed, peak memory, and the fraction of the "
+                + "machine's FP32 peak reached, on random inputs (no dataset needed); medians of timed runs after warm-up, "
+                + "with min..max.", "Close other programs first: on 2 cores anything else running slows every figure several-fold."},
         footer = {"", ExitCode.HELP_LIST})
 public final class BenchCommand implements Callable<Integer> {
     @Mixin

@@ -29,9 +29,10 @@ import java.util.concurrent.Callable;
  * the disk feature cache filled by the first frozen-backbone run serves the others.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train every strategy (feature-extract, head-replace, fine-tune, progressive) on the same data and",
-                "print a leaderboard (accuracy with its 95% interval, macro-F1, wall time, images/s, peak memory) with a",
-                "recommendation. Writes leaderboard.csv/.json/.png and the four runs into a new compare-* directory."},
+        description = {"Train every strategy (feature-extract, head-replace, fine-tune, progressive) on the same data, "
+                + "split and seed, and print a leaderboard (accuracy with its 95%% interval, macro-F1, wall time, images/s, "
+                + "peak memory) with a recommendation. Writes leaderboard.csv, .json and .png, and the four runs, into a new "
+                + "compare-* directory under the runs dir."},
         footer = {"", ExitCode.HELP_LIST})
 public final class CompareCommand implements Callable<Integer> {
     @Mixin
