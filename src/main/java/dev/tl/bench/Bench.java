@@ -32,8 +32,8 @@ import java.util.Random;
  * Measures what a user of {@code tl} waits for, on random tensors of the backbone's input shape (speed does
  * not depend on pixel values, so no dataset is needed): inference, feature extraction, the three kinds of
  * training step, peak memory, and how close the forward pass gets to the machine's FP32 matrix-product peak.
- * Every figure is the median of {@link Settings#runs()} timed runs after {@link Settings#warmup()} untimed
- * ones (DL4J's workspaces and oneDNN's primitive caches make the first calls several times slower).
+ * Every figure is the median of {@link Settings#runs()} timed runs after warm-up (DL4J's workspaces and
+ * oneDNN's primitive caches make the first calls several times slower; see {@link Settings#warmup()}).
  */
 public final class Bench {
     /** Classes of the benchmark head; its size barely matters next to the backbone. */
@@ -42,21 +42,28 @@ public final class Bench {
     /**
      * How much to repeat.
      *
-     * @param warmup     untimed runs before timing
-     * @param runs       timed runs per figure
-     * @param batch1Calls batch-1 inferences per timed run (one is too short to time reliably)
-     * @param trainBatch  images per training step (tl's default batch size)
-     * @param batches     inference batch sizes tried; the best is reported
-     * @param matmulSize  side of the square FP32 matrix product that measures the machine's peak
+     * @param warmup        untimed calls before timing, at least. DL4J sizes its workspaces over the first calls of
+     *                      each new shape and output path: ResNet50 at batch 8 took 2.1-2.5 s per call for six
+     *                      calls, then 0.45 s. So warm-up also goes on while a call is more than 10% faster than
+     *                      the one before it, up to {@code maxWarmup}.
+     * @param maxWarmup     cap on untimed calls
+     * @param runs          timed runs per figure
+     * @param minRunSeconds each timed run repeats the call until it lasts about this long, so that a call of a
+     *                      millisecond (a head step on cached features, batch-1 inference of a tiny model) is
+     *                      not timed alone
+     * @param trainBatch    images per training step (tl's default batch size)
+     * @param batches       inference batch sizes tried; the best is reported
+     * @param matmulSize    side of the square FP32 matrix product that measures the machine's peak
      */
-    public record Settings(int warmup, int runs, int batch1Calls, int trainBatch, List<Integer> batches, int matmulSize) {
+    public record Settings(int warmup, int maxWarmup, int runs, double minRunSeconds, int trainBatch, List<Integer> batches,
+                           int matmulSize) {
         public static Settings full() {
-            return new Settings(2, 5, 8, 16, List.of(8, 16, 32), 4096);
+            return new Settings(5, 12, 5, 0.5, 16, List.of(8, 16, 32), 4096);
         }
 
-        /** For tests and smoke runs: few repetitions, small matrix product. */
+        /** For tests and smoke runs: few repetitions, short runs, a small matrix product. */
         public static Settings quick() {
-            return new Settings(1, 3, 2, 8, List.of(8, 16, 32), 512);
+            return new Settings(1, 3, 3, 0.02, 8, List.of(8, 16, 32), 512);
         }
     }
 
@@ -71,10 +78,14 @@ public final class Bench {
                                  MemorySampler.Peaks peakMemory, double fractionOfFp32Peak, String fastPath) {}
 
     /** The whole benchmark: machine peak, then one result per backbone. */
-    public record Report(String schema, int cpus, Stats matmulGflops, int matmulSize, List<BackboneResult> backbones) {}
+    public record Report(String schema, int cpus, Settings settings, Stats matmulGflops, int matmulSize, List<BackboneResult> backbones) {}
 
     private final Settings settings;
     private final PrintWriter log;
+
+    public Settings settings() {
+        return settings;
+    }
 
     public Bench(Settings settings, PrintWriter log) {
         this.settings = settings;
@@ -104,9 +115,7 @@ public final class Bench {
             log.printf("%s: inference batch 1%n", spec.name());
             log.flush();
             INDArray x1 = input(spec, 1);
-            Stats b1 = time(settings.batch1Calls(), () -> {
-                for (int i = 0; i < settings.batch1Calls(); i++) pretrained.outputSingle(false, x1);
-            });
+            Stats b1 = time(1, () -> pretrained.outputSingle(false, x1));
 
             List<BatchFigure> batched = new ArrayList<>();
             BatchFigure best = null;
@@ -182,14 +191,27 @@ public final class Bench {
         return y;
     }
 
-    /** Runs {@code work} warmup + runs times; returns {@code unitsPerRun} per second of each timed run. */
-    private Stats time(double unitsPerRun, Runnable work) {
-        for (int i = 0; i < settings.warmup(); i++) work.run();
+    /**
+     * Warms {@code work} up (see {@link Settings#warmup()}), then times {@link Settings#runs()} runs of it and
+     * returns {@code unitsPerCall} per second of each run.
+     */
+    private Stats time(double unitsPerCall, Runnable work) {
+        double prev = Double.MAX_VALUE;
+        double last = 0;
+        for (int i = 0; i < settings.maxWarmup(); i++) {
+            long t0 = System.nanoTime();
+            work.run();
+            last = (System.nanoTime() - t0) / 1e9;
+            boolean stillSpeedingUp = last < 0.9 * prev;
+            prev = last;
+            if (i + 1 >= settings.warmup() && !stillSpeedingUp) break;
+        }
+        int reps = (int) Math.max(1, Math.min(100_000, Math.ceil(settings.minRunSeconds() / Math.max(last, 1e-6))));
         double[] rates = new double[settings.runs()];
         for (int i = 0; i < rates.length; i++) {
             long t0 = System.nanoTime();
-            work.run();
-            rates[i] = unitsPerRun / ((System.nanoTime() - t0) / 1e9);
+            for (int k = 0; k < reps; k++) work.run();
+            rates[i] = unitsPerCall * reps / ((System.nanoTime() - t0) / 1e9);
         }
         return Stats.of(rates);
     }

@@ -71,8 +71,8 @@ public final class BenchCommand implements Callable<Integer> {
             ComputationGraph g = cache.load(s);
             results.add(bench.run(s, g, mm));
         }
-        Bench.Report report = new Bench.Report("tl.bench/1", Runtime.getRuntime().availableProcessors(), mm,
-                (quick ? Bench.Settings.quick() : Bench.Settings.full()).matmulSize(), List.copyOf(results));
+        Bench.Report report = new Bench.Report("tl.bench/1", Runtime.getRuntime().availableProcessors(), bench.settings(), mm,
+                bench.settings().matmulSize(), List.copyOf(results));
         out.print(json ? JSON.writeValueAsString(report) + System.lineSeparator() : BenchTable.render(report));
         out.flush();
         return ExitCode.OK;
