@@ -108,109 +108,16 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (resume != null) checkResumeOptions();
         TlConfig cfg = resume != null ? ConfigLoader.load(Resume.configOf(resume), new Overrides(null, null, data, null, null, null)) : loadConfig();
-        Checkpoint checkpoint = resume != null ? Resume.checkpoint(resume) : null;
-        BackboneSpec bb = cfg.backboneSpec();
-
-        Path dataDir = cfg.data().dir();
-        if (!Files.exists(dataDir) && DatasetFetcher.isQuickstartData(dataDir)) {
-            DatasetFetcher.fetchHymenoptera(dataDir, err);
-        }
-        if (!Files.exists(dataDir)) {
-            throw new DataException(dataDir + ": dataset folder does not exist; pass --data DIR or set data.dir in the config");
-        }
-        DatasetSplit split = ImageFolder.scan(dataDir, cfg.data().valFraction(), cfg.data().splitSeed());
-        if (split.numClasses() < 2) {
-            throw new DataException(dataDir + ": only one class folder " + split.classes() + "; a classifier needs at least 2, add a folder per class");
-        }
-        if (split.val().isEmpty()) throw new DataException(dataDir + ": no validation images; add a val/ folder or set data.val_fraction > 0");
-        reportSkipped(err, split.skipped());
-        DataCheck.Report check = DataCheck.run(dataDir, cfg.data().valFraction(), cfg.data().splitSeed(), false);
-        err.println(check.compact());
-        if (!check.usable()) throw new DataException(check.blockingLine());
-        DataFingerprint fp = DataFingerprint.of(dataDir, split);
-        err.printf("data: %s, classes %s%n", fp.describe(), split.classes());
-
-        ModelBundle.Loaded init = initFrom != null ? Resume.loadInit(initFrom, bb.name(), split.classes()) : null;
-
+        TrainingRun.Start start = new TrainingRun.Start(resume, resume != null ? Resume.checkpoint(resume) : null, initFrom, haltAfterEpoch);
         Path runParent = runsDir != null ? runsDir : cfg.output().dir();
-        Path run = resume != null ? resume : RunDirectory.create(runParent, cfg.output().name(), cfg.strategy().name().id());
-        err.printf(resume != null ? "run: %s (resuming after epoch " + checkpoint.epoch() + ")%n" : "run: %s%n", run);
-        String yaml = ConfigLoader.toYaml(cfg);
-        if (resume == null) AtomicFiles.writeString(run.resolve("config.yaml"), yaml);
-
-        ModelCache cache = new ModelCache(ModelCache.defaultRoot(common.modelsDir), err);
-        long t0 = System.nanoTime();
-        ComputationGraph pretrained = cache.load(bb);
-        FastPath.Report fast = FastPath.check(pretrained);
-        err.printf("backbone: %s loaded in %.1fs; %s%n", bb.name(), (System.nanoTime() - t0) / 1e9, fast);
-        if (fast.helperCapable() > 0 && !fast.allFast()) {
-            err.println("warning: some conv/BatchNorm/pooling layers run on DL4J's slow path (see README, 'CPU speed')");
-        }
-        TrainPlan plan = Planner.plan(cfg, bb);
-        ComputationGraph full = GraphSurgery.attachHead(pretrained, bb, plan.head(), split.numClasses(), plan.seed());
-        if (init != null) Resume.copyWeights(full, init);
-
-        String weightsId = cache.weightsId(bb);
-        Map<String, Object> prov = Provenance.collect(spec.commandLine().getParseResult().originalArgs(),
-                sha256(yaml), fp.sha256(), plan.seed(), weightsId, fast.toString());
-        if (initFrom != null) prov.put("init_from", initFrom.toAbsolutePath().toString());
-        if (resume == null) AtomicFiles.writeString(run.resolve("provenance.json"), JSON.writeValueAsString(prov));
-        else Resume.recordResume(run, fp.sha256(), checkpoint.epoch(), spec.commandLine().getParseResult().originalArgs());
-
-        ImageTransform transform = new ImageTransform(bb.preprocessing());
-        Augment augment = new Augment(cfg.data().augment().flip(), cfg.data().augment().minScale());
-        FeatureDiskCache disk = new FeatureDiskCache(cache.root().resolve("features").resolve(bb.name()),
-                weightsId + "|" + bb.preprocessing().describe() + "|" + bb.featureVertex());
-        List<TrainingListener> listeners = List.of(new Listeners.Progress(err, plan.totalEpochs()),
-                resume != null ? new Listeners.Csv(run.resolve("metrics.csv"), checkpoint.epoch()) : new Listeners.Csv(run.resolve("metrics.csv")),
-                new Listeners.Checkpoints(run.resolve("checkpoints")), new Listeners.HaltAfter(haltAfterEpoch));
-        Trainer.Result result;
-        try (FolderImageSource train = new FolderImageSource(split.train(), transform, augment, plan.seed(), cfg.data().workers());
-             FolderImageSource val = new FolderImageSource(split.val(), transform, Augment.NONE, plan.seed(), cfg.data().workers())) {
-            result = new Trainer(plan, bb, listeners, disk).fit(full, train, val, checkpoint);
-        } catch (OutOfMemoryError | RuntimeException e) {
-            if (Memory.isOutOfMemory(e)) throw new TlException(ExitCode.INTERNAL, Memory.message(plan.batchSize()), e);
-            throw e;
-        }
-
-        ModelBundle.Info info = new ModelBundle.Info(ModelBundle.FORMAT, Provenance.version(), bb.name(), cfg.strategy().name().id(),
-                split.classes(), ModelBundle.PreprocessingInfo.of(bb.preprocessing()), Instant.now().toString(),
-                Map.of("selected_epoch", result.selectedEpoch(), "best_epoch", result.bestEpoch(),
-                        "best_val_accuracy", result.bestValAccuracy(), "train_seconds", result.totalSeconds()));
-        Path bundle = run.resolve(ModelBundle.FILE_NAME);
-        ModelBundle.save(bundle, result.model(), info);
-
-        // The selected epoch's validation predictions, from the cached activations: the saved model gives the
-        // same numbers (tl eval recomputes them from images; tests check the two agree).
-        int[] truth = split.val().stream().mapToInt(Sample::label).toArray();
-        String[] ids = split.val().stream().map(s -> dataDir.relativize(s.path()).toString()).toArray(String[]::new);
-        Evaluation ev = new Evaluation(split.classes(), truth, result.valProbabilities(), ids);
-        Bootstrap.Result ci = new Bootstrap(plan.seed()).run(ev);
-        Map<String, Object> evalJson = ev.toJson(ci);
-        AtomicFiles.writeString(run.resolve("eval.json"), JSON.writeValueAsString(evalJson));
-        dev.tl.report.RunReport.writeOrWarn(run, new dev.tl.report.RunReport.Request(evalJson, dataDir, run, Map.of()), err);
-
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("run", run.toString());
-        summary.put("model", bundle.toString());
-        summary.put("strategy", cfg.strategy().name().id());
-        summary.put("backbone", bb.name());
-        summary.put("val_accuracy", ev.accuracy());
-        summary.put("val_accuracy_ci95", List.of(ci.accuracy().low(), ci.accuracy().high()));
-        summary.put("macro_f1", ev.macro().f1());
-        summary.put("best_val_accuracy", result.bestValAccuracy());
-        summary.put("best_epoch", result.bestEpoch());
-        summary.put("selected_epoch", result.selectedEpoch());
-        summary.put("featurize_seconds", result.featurizeSeconds());
-        summary.put("train_seconds", result.totalSeconds());
-        summary.put("epochs", plan.totalEpochs());
-        AtomicFiles.writeString(run.resolve("summary.json"), JSON.writeValueAsString(summary));
+        TrainingRun.TrainOutcome o = TrainingRun.run(cfg, runParent, common.modelsDir,
+                spec.commandLine().getParseResult().originalArgs(), err, start);
         if (json) {
-            out.println(JSON.writeValueAsString(summary));
+            out.println(JSON.writeValueAsString(o.summary()));
         } else {
-            out.println(ev.summary(ci));
-            out.printf("trained %s/%s in %.1fs (frozen-feature pass %.1fs); model: %s%n", bb.name(), cfg.strategy().name().id(),
-                    result.totalSeconds(), result.featurizeSeconds(), bundle);
+            out.println(o.evaluation().summary(o.ci()));
+            out.printf("trained %s/%s in %.1fs (frozen-feature pass %.1fs); model: %s%n", cfg.backboneSpec().name(), cfg.strategy().name().id(),
+                    o.result().totalSeconds(), o.result().featurizeSeconds(), o.bundle());
         }
         out.flush();
         return ExitCode.OK;
@@ -246,19 +153,4 @@ public final class TrainCommand implements Callable<Integer> {
         TlConfig base = Files.isRegularFile(quick) ? ConfigLoader.load(quick) : ConfigLoader.quickstart();
         return o.isEmpty() ? base : base.apply(o);
     }
-
-    private static void reportSkipped(PrintWriter err, List<Skipped> skipped) {
-        if (skipped.isEmpty()) return;
-        err.printf("skipped %d file(s) that are not readable JPEG/PNG images:%n", skipped.size());
-        for (Skipped s : skipped) err.println("  " + s);
-    }
-
-    static String sha256(String s) {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
 }

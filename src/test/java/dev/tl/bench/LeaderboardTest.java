@@ -1,0 +1,32 @@
+package dev.tl.bench;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The recommendation: most accurate unless a faster strategy's interval overlaps it. */
+class LeaderboardTest {
+    private static Leaderboard.Row row(String s, double acc, double lo, double hi, double secs) {
+        return new Leaderboard.Row(s, acc, lo, hi, acc, secs, 10, 1, 1, 1, "runs/" + s);
+    }
+
+    @Test
+    void prefersFastestWithinOverlap() {
+        Leaderboard b = new Leaderboard(List.of(row("feature-extract", 0.93, 0.89, 0.97, 20),
+                row("fine-tune", 0.95, 0.91, 0.98, 200), row("progressive", 0.80, 0.74, 0.86, 100)));
+        assertEquals("feature-extract", b.recommendation().strategy());
+        assertTrue(b.recommendation().reason().contains("fine-tune"), b.recommendation().reason());
+        assertEquals("fine-tune", b.rows().get(0).strategy(), "sorted by accuracy");
+    }
+
+    @Test
+    void clearWinnerIsMostAccurate() {
+        Leaderboard b = new Leaderboard(List.of(row("feature-extract", 0.70, 0.65, 0.75, 20),
+                row("fine-tune", 0.95, 0.91, 0.98, 200)));
+        assertEquals("fine-tune", b.recommendation().strategy());
+        assertTrue(b.recommendation().reason().contains("no other"), b.recommendation().reason());
+    }
+}
