@@ -46,6 +46,15 @@ class HymenopteraEndToEndTest {
 
         Path run = Path.of(summary.get("run").asText());
         assertTrue(Files.isRegularFile(run.resolve("model.tl.zip")));
+        // The run's report: its pictures exist and its confusion matrix accounts for every validation image.
+        for (String f : new String[]{"report.html", "confusion_matrix.png", "learning_curves.png", "reliability.png"}) {
+            assertTrue(Files.isRegularFile(run.resolve(f)), f + " missing in " + run);
+        }
+        long counted = 0;
+        for (JsonNode row : JSON.readTree(run.resolve("eval.json").toFile()).get("confusion_matrix")) {
+            for (JsonNode c : row) counted += c.asLong();
+        }
+        assertEquals(153, counted, "confusion matrix counts");
         CliHarness.Result ev = CliHarness.tl("eval", "--model", run.toString(), "--data", data.toString(), "--json");
         assertEquals(0, ev.code(), ev.err());
         JsonNode evJson = JSON.readTree(ev.out());
