@@ -93,16 +93,16 @@ public final class KerasWeightsH5 {
                         for (String wn : readStrings(g, "weight_names")) ws.add(readDataSet(g, wn, file, layer));
                         layers.put(layer, ws);
                     } finally {
-                        g.close();
+                        release(g);
                     }
                 }
-                if (root != f) root.close();
+                if (root != f) release(root);
                 return new Contents(kv, be, layers);
             } catch (RuntimeException e) {
                 if (e instanceof WeightsException) throw e;
                 throw new WeightsException(file + ": unreadable Keras weights file (" + TfjsLayersModel.firstLine(e.getMessage()) + ")");
             } finally {
-                f.close();
+                release(f);
             }
         }
     }
@@ -132,8 +132,8 @@ public final class KerasWeightsH5 {
                             DataSpace space = new DataSpace(w.shape().length, w.shape());
                             DataSet ds = parent.createDataSet(parts[parts.length - 1], PredType.IEEE_F32LE(), space);
                             ds.write(new FloatPointer(w.data()), PredType.NATIVE_FLOAT());
-                            ds.close();
-                            space.close();
+                            release(ds);
+                            release(space);
                             closeAll(opened);
                         }
                     } finally {
@@ -141,7 +141,7 @@ public final class KerasWeightsH5 {
                     }
                 }
             } finally {
-                f.close();
+                release(f);
             }
         }
     }
@@ -158,7 +158,7 @@ public final class KerasWeightsH5 {
     }
 
     private static void closeAll(List<Group> groups) {
-        for (int i = groups.size() - 1; i >= 0; i--) groups.get(i).close();
+        for (int i = groups.size() - 1; i >= 0; i--) release(groups.get(i));
     }
 
     private static Weight readDataSet(Group g, String name, Path file, String layer) {
@@ -178,26 +178,29 @@ public final class KerasWeightsH5 {
             ds.read(fp, PredType.NATIVE_FLOAT());
             fp.get(data);
             fp.close();
-            space.close();
+            release(space);
             return new Weight(name, dims, data);
         } finally {
-            ds.close();
+            release(ds);
         }
     }
 
     /** Fixed-length or variable-length string attribute, scalar or 1-D, as a list. */
     static List<String> readStrings(Group g, String attr) {
         Attribute a = g.openAttribute(attr);
+        DataType t = null;
+        StrType st = null;
         try {
-            DataType t = a.getDataType();
+            t = a.getDataType();
             DataSpace s = a.getSpace();
             long n = s.getSimpleExtentNpoints();
+            release(s);
             List<String> out = new ArrayList<>();
             if (n == 0) return out;
             if (t._getClass() != H5T_STRING) {
                 throw new WeightsException("attribute '" + attr + "' is not a string");
             }
-            StrType st = a.getStrType();
+            st = a.getStrType();
             if (st.isVariableStr()) {
                 // h5py writes Python str values as variable-length strings: an array of char* that HDF5
                 // allocates and the caller frees
@@ -224,8 +227,26 @@ public final class KerasWeightsH5 {
             }
             return out;
         } finally {
-            a.close();
+            release(st);
+            release(t);
+            release(a);
         }
+    }
+
+    /**
+     * Closes an HDF5 object and frees its C++ wrapper now. Left to the garbage collector, JavaCPP's
+     * deallocator thread would run the wrapper's destructor (an HDF5 call) concurrently with HDF5 calls on
+     * this thread, and the HDF5 library is not thread-safe: reads then failed at random ("H5Dread failed").
+     */
+    private static void release(Pointer o) {
+        if (o == null || o.isNull()) return;
+        if (o instanceof org.bytedeco.hdf5.H5File h) h.close();
+        else if (o instanceof org.bytedeco.hdf5.Group g) g.close();
+        else if (o instanceof org.bytedeco.hdf5.DataSet d) d.close();
+        else if (o instanceof org.bytedeco.hdf5.Attribute a) a.close();
+        else if (o instanceof org.bytedeco.hdf5.DataSpace sp) sp.close();
+        else if (o instanceof DataType dt) dt.close();
+        o.deallocate();
     }
 
     /** As h5py stores numpy byte strings: fixed-length, NUL-padded, length of the longest (at least 1). */
@@ -245,8 +266,8 @@ public final class KerasWeightsH5 {
             a.write(t, (Pointer) bp); // as above: the BytePointer overload writes one std::string
             bp.close();
         }
-        a.close();
-        s.close();
-        t.close();
+        release(a);
+        release(s);
+        release(t);
     }
 }
