@@ -139,7 +139,9 @@ public final class TrainingRun {
             err.println("warning: some conv/BatchNorm/pooling layers run on DL4J's slow path (see README, 'CPU speed')");
         }
         TrainPlan plan = Planner.plan(cfg, bb);
-        ComputationGraph full = GraphSurgery.attachHead(pretrained, bb, plan.head(), split.numClasses(), plan.seed());
+        float[] classWeights = plan.classWeights(split.train().stream().mapToInt(Sample::label).toArray(), split.numClasses());
+        if (classWeights != null) err.printf("class weights (balanced): %s%n", java.util.Arrays.toString(classWeights));
+        ComputationGraph full = GraphSurgery.attachHead(pretrained, bb, plan.head(), split.numClasses(), plan.seed(), classWeights);
         if (init != null) Resume.copyWeights(full, init);
 
         String weightsId = cache.weightsId(bb);

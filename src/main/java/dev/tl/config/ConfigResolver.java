@@ -32,7 +32,7 @@ final class ConfigResolver {
     static final List<String> HEAD = List.of("hidden", "dropout");
     static final List<String> PHASE = List.of("name", "unfreeze", "epochs", "lr", "backbone_lr_factor");
     static final List<String> TRAINING = List.of("epochs", "batch_size", "optimizer", "lr", "momentum",
-            "weight_decay", "seed", "select");
+            "weight_decay", "seed", "select", "class_weights");
     static final List<String> OUTPUT = List.of("dir", "name");
 
     static final Range LR = Range.openClosed(0, 10);
@@ -113,7 +113,8 @@ final class ConfigResolver {
                 s.number("momentum", UNIT_CLOSED_OPEN, MOMENTUM),
                 s.number("weight_decay", UNIT_CLOSED_OPEN, 0.0),
                 s.longValue("seed", SEED),
-                choice(s, "select", Select::fromName, Select.LAST));
+                choice(s, "select", Select::fromName, Select.LAST),
+                choice(s, "class_weights", ClassWeights::fromName, ClassWeights.NONE));
     }
 
     private static OutputConfig output(Section s) {

@@ -65,6 +65,7 @@ final class ConfigWriter {
         tr.put("weight_decay", t.weightDecay());
         tr.put("seed", t.seed());
         tr.put("select", t.select().id());
+        tr.put("class_weights", t.classWeights().id());
 
         ObjectNode o = root.putObject("output");
         o.put("dir", c.output().dir().toString());

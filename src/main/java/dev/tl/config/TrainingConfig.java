@@ -12,11 +12,13 @@ import java.util.Objects;
  * @param weightDecay decoupled weight decay coefficient, 0 for none
  * @param seed        seed of initialization, shuffling and augmentation
  * @param select      which epoch's weights are kept
+ * @param classWeights how the loss weighs classes (balanced counters class imbalance)
  */
 public record TrainingConfig(int epochs, int batchSize, Optimizer optimizer, double lr, double momentum,
-                             double weightDecay, long seed, Select select) {
+                             double weightDecay, long seed, Select select, ClassWeights classWeights) {
     public TrainingConfig {
         Objects.requireNonNull(optimizer, "optimizer");
         Objects.requireNonNull(select, "select");
+        Objects.requireNonNull(classWeights, "classWeights");
     }
 }

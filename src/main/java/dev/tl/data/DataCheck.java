@@ -204,7 +204,7 @@ public final class DataCheck {
         }
         if (counts.size() >= 2 && min > 0 && max / (double) min > IMBALANCE) {
             f.add("imbalance", String.format("class imbalance: largest/smallest train class > %.0f", IMBALANCE), false,
-                    String.format("%d vs %d train images (%.1fx); consider more images of the small classes", max, min, max / (double) min));
+                    String.format("%d vs %d train images (%.1fx); consider more images of the small classes, or training.class_weights: balanced", max, min, max / (double) min));
         }
         return new Report(dir, images, counts, f.list());
     }

@@ -56,6 +56,18 @@ public final class GraphSurgery {
      * {@code seed}.
      */
     public static ComputationGraph attachHead(ComputationGraph pretrained, BackboneSpec spec, HeadSpec head, int numClasses, long seed) {
+        return attachHead(pretrained, spec, head, numClasses, seed, null);
+    }
+
+    /**
+     * As above, with per-class weights on the cross-entropy loss (null: all 1), e.g. to counter class
+     * imbalance. The weights live in the output layer's loss function, so they travel with the tail.
+     */
+    public static ComputationGraph attachHead(ComputationGraph pretrained, BackboneSpec spec, HeadSpec head, int numClasses, long seed,
+                                              float[] classWeights) {
+        if (classWeights != null && classWeights.length != numClasses) {
+            throw new IllegalArgumentException(classWeights.length + " class weights for " + numClasses + " classes");
+        }
         if (numClasses < 2) throw new IllegalArgumentException("need at least 2 classes, got " + numClasses);
         long[] featShape = featureShape(pretrained, spec);
         TransferLearning.GraphBuilder b = new TransferLearning.GraphBuilder(pretrained)
@@ -83,7 +95,10 @@ public final class GraphSurgery {
                 prev = d;
             }
         }
-        OutputLayer out = new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(nIn).nOut(numClasses)
+        OutputLayer.Builder outBuilder = classWeights == null
+                ? new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                : new OutputLayer.Builder(new org.nd4j.linalg.lossfunctions.impl.LossMCXENT(Nd4j.create(classWeights)));
+        OutputLayer out = outBuilder.nIn(nIn).nOut(numClasses)
                 .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).build();
         addHeadLayer(b, HEAD_OUT, out, prev, first ? featShape : null);
         b.setOutputs(HEAD_OUT);

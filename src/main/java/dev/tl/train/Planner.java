@@ -56,7 +56,7 @@ public final class Planner {
         HeadSpec head = new HeadSpec(s.head().hidden(), s.head().dropout());
         return new TrainPlan(head, phases, c.training().optimizer().id(), c.training().momentum(), c.training().weightDecay(),
                 c.training().batchSize(), c.training().seed(), s.batchnorm() == BatchNormMode.FROZEN, c.data().augment().views(),
-                c.training().select() == Select.BEST);
+                c.training().select() == Select.BEST, c.training().classWeights() == dev.tl.config.ClassWeights.BALANCED);
     }
 
     private static Map<String, Double> stageLr(List<String> stages, double defaultLr, Map<String, Double> overrides) {

@@ -17,12 +17,27 @@ import java.util.List;
  * @param freezeBatchNorm BatchNorm in trainable backbone stages keeps running stats and fixed gamma/beta
  * @param views           cached augmented views per training image in augmenting phases
  * @param selectBest      the bundle gets the best-validation-accuracy weights instead of the last
+ * @param balanceClasses  weigh each class's loss by N / (K * n_c) over the training set
  */
 public record TrainPlan(HeadSpec head, List<PhasePlan> phases, String optimizer, double momentum, double weightDecay,
-                        int batchSize, long seed, boolean freezeBatchNorm, int views, boolean selectBest) {
+                        int batchSize, long seed, boolean freezeBatchNorm, int views, boolean selectBest,
+                        boolean balanceClasses) {
     public TrainPlan {
         phases = List.copyOf(phases);
         if (phases.isEmpty()) throw new IllegalArgumentException("a plan needs at least one phase");
+    }
+
+    /**
+     * Per-class loss weights for these training labels: {@code N / (K * n_c)} when balancing (scikit-learn's
+     * "balanced"), else null. A class with no training image gets weight 0 (it cannot be learned anyway).
+     */
+    public float[] classWeights(int[] labels, int numClasses) {
+        if (!balanceClasses) return null;
+        long[] n = new long[numClasses];
+        for (int l : labels) n[l]++;
+        float[] w = new float[numClasses];
+        for (int c = 0; c < numClasses; c++) w[c] = n[c] == 0 ? 0f : (float) (labels.length / ((double) numClasses * n[c]));
+        return w;
     }
 
     public int totalEpochs() {

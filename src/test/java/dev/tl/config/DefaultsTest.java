@@ -22,7 +22,7 @@ class DefaultsTest {
         TlConfig c = parse("resnet50", "name: feature-extract", "");
         assertEquals(new BackboneConfig("resnet50"), c.backbone());
         assertEquals(new DataConfig(Path.of("data/hymenoptera"), 0.2, 42, 2, new AugmentConfig(true, 0.35, 4)), c.data());
-        assertEquals(new TrainingConfig(10, 16, Optimizer.ADAM, 1e-3, 0.9, 0.0, 42, Select.LAST), c.training());
+        assertEquals(new TrainingConfig(10, 16, Optimizer.ADAM, 1e-3, 0.9, 0.0, 42, Select.LAST, ClassWeights.NONE), c.training());
         assertEquals(new OutputConfig(Path.of("runs"), null), c.output());
         assertEquals(new StrategyConfig(Strategy.FEATURE_EXTRACT, new HeadConfig(List.of(), 0.0), null, 0.1, Map.of(),
                 BatchNormMode.FROZEN, List.of()), c.strategy());
@@ -96,14 +96,14 @@ class DefaultsTest {
                   stage_lr: {stage4: 1.0e-4, stage3: 1.0e-5}
                   batchnorm: train
                 training: {epochs: 1, batch_size: 4096, optimizer: nesterovs, lr: 10, momentum: 0, weight_decay: 0.5,
-                           seed: -3, select: best}
+                           seed: -3, select: best, class_weights: balanced}
                 output: {dir: out/runs, name: my.run-1_x}
                 """, "t.yaml");
         assertEquals(new DataConfig(Path.of("/abs/images"), 0.3, 7, 16, new AugmentConfig(false, 1.0, 64)), c.data());
         assertEquals(new StrategyConfig(Strategy.FINE_TUNE, new HeadConfig(List.of(), 0.0), "stage3", 1.0,
                 Map.of("stage4", 1e-4, "stage3", 1e-5), BatchNormMode.TRAIN, List.of()), c.strategy());
         assertEquals(List.of("stage4", "stage3"), List.copyOf(c.strategy().stageLr().keySet()), "file order kept");
-        assertEquals(new TrainingConfig(1, 4096, Optimizer.NESTEROVS, 10.0, 0.0, 0.5, -3, Select.BEST), c.training());
+        assertEquals(new TrainingConfig(1, 4096, Optimizer.NESTEROVS, 10.0, 0.0, 0.5, -3, Select.BEST, ClassWeights.BALANCED), c.training());
         assertEquals(new OutputConfig(Path.of("out/runs"), "my.run-1_x"), c.output());
     }
 

@@ -74,7 +74,7 @@ class FrozenParametersTest {
     private static PhaseChecker run(List<PhasePlan> phases, boolean bnFrozen) {
         ComputationGraph full = GraphSurgery.attachHead(TinyCnn.build(7), TinyCnn.SPEC, new HeadSpec(List.of(8), 0.2), 3, 11);
         PhaseChecker checker = new PhaseChecker(full, bnFrozen);
-        TrainPlan plan = new TrainPlan(new HeadSpec(List.of(8), 0.2), phases, "adam", 0.9, 0, 8, 5, bnFrozen, 2, false);
+        TrainPlan plan = new TrainPlan(new HeadSpec(List.of(8), 0.2), phases, "adam", 0.9, 0, 8, 5, bnFrozen, 2, false, false);
         new Trainer(plan, TinyCnn.SPEC, List.of(checker), null).fit(full, new SyntheticImages(24, 3, 1), new SyntheticImages(9, 3, 2));
         return checker;
     }
