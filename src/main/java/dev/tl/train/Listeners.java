@@ -61,6 +61,18 @@ public final class Listeners {
         }
 
         @Override
+        public void onMemoryEstimate(PhasePlan phase, MemoryEstimate e, String unavailable) {
+            if (e == null) {
+                err.printf("  memory: no estimate (%s)%n", unavailable);
+            } else {
+                err.printf(Locale.ROOT, "  memory: a training step needs about %.1f MiB at batch %d; up to batch %d fits in the %d MiB left%s%n",
+                        e.bytesAtBatch() / 1048576.0, e.batch(), e.maxBatch(), e.availableBytes() >> 20,
+                        e.fits() ? "" : " (WARNING: batch " + e.batch() + " may not fit; try --batch-size " + Math.max(1, e.maxBatch()) + ")");
+            }
+            err.flush();
+        }
+
+        @Override
         public void onBatchEnd(PhasePlan phase, int epoch, int batch, int batches, double loss, int images, double seconds, double waitSeconds) {
             long now = System.nanoTime();
             if (batch < batches && now - lastPrint < 5_000_000_000L) return;

@@ -136,6 +136,7 @@ public final class Trainer {
             for (int v = 0; v < views; v++) trainViews[v] = phase.augment() ? v + 1 : 0;
             Cached trainSet = featurize(full, boundary, train, trainViews, phase, "train");
             double featurizeSeconds = (System.nanoTime() - f0) / 1e9;
+            reportMemory(phase, tail, trainSet);
             featurizeTotal += featurizeSeconds;
             for (int e = resumeInPhase ? skipEpochs + 1 : 1; e <= phase.epochs(); e++) {
                 epoch++;
@@ -322,6 +323,22 @@ public final class Trainer {
         double secs = (System.nanoTime() - t0) / 1e9;
         for (TrainingListener l : listeners) l.onFeaturize(phase, split, total, total, secs, allFromDisk && total > 0 && useDisk);
         return c;
+    }
+
+    private void reportMemory(PhasePlan phase, ComputationGraph tail, Cached trainSet) {
+        MemoryEstimate est = null;
+        String why = null;
+        try {
+            if (trainSet.rows.length > 0 && trainSet.rows[0].length > 0 && trainSet.rows[0][0] != null) {
+                est = MemoryEstimate.of(tail, trainSet.rows[0][0].shape(), plan.batchSize());
+            } else {
+                why = "no training images";
+            }
+        } catch (RuntimeException e) {
+            // Some imported layer types do not implement DL4J's memory report; training does not depend on it.
+            why = e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
+        for (TrainingListener l : listeners) l.onMemoryEstimate(phase, est, why);
     }
 
     private static INDArray row(INDArray batch, int i) {
