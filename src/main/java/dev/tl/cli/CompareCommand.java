@@ -14,7 +14,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,8 +56,7 @@ public final class CompareCommand implements Callable<Integer> {
         FastPath.enable();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Path quick = Path.of("configs", "quickstart.yaml");
-        TlConfig base = Files.isRegularFile(quick) ? ConfigLoader.load(quick) : ConfigLoader.quickstart();
+        TlConfig base = ConfigLoader.defaultConfig();
         List<TlConfig> configs = new ArrayList<>();
         for (Strategy s : Strategy.values()) {
             // every config is resolved before anything trains, so a bad option fails at once

@@ -116,8 +116,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (Files.isDirectory(config)) throw TlException.usage(config + ": is a directory; pass a YAML config file (see configs/)");
             return ConfigLoader.load(config, o);
         }
-        Path quick = Path.of("configs", "quickstart.yaml");
-        TlConfig base = Files.isRegularFile(quick) ? ConfigLoader.load(quick) : ConfigLoader.quickstart();
+        TlConfig base = ConfigLoader.defaultConfig();
         return o.isEmpty() ? base : base.apply(o);
     }
 }

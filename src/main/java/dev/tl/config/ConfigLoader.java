@@ -83,6 +83,15 @@ public final class ConfigLoader {
         return ConfigResolver.resolve(root, sourceName);
     }
 
+    /**
+     * The config used when none is given: {@code configs/quickstart.yaml} in the working directory when it
+     * exists (so a user's edits apply), else the copy embedded in the jar.
+     */
+    public static TlConfig defaultConfig() {
+        Path quick = Path.of("configs", "quickstart.yaml");
+        return java.nio.file.Files.isRegularFile(quick) ? load(quick) : quickstart();
+    }
+
     /** The built-in quickstart config (feature extraction on data/hymenoptera with resnet50). */
     public static TlConfig quickstart() {
         return parse(quickstartYaml(), "built-in " + QUICKSTART_RESOURCE.substring(QUICKSTART_RESOURCE.lastIndexOf('/') + 1));
