@@ -7,6 +7,7 @@ import dev.tl.backbone.ModelCache;
 import dev.tl.config.ConfigLoader;
 import dev.tl.config.TlConfig;
 import dev.tl.data.Augment;
+import dev.tl.data.ContentHashes;
 import dev.tl.data.DataException;
 import dev.tl.data.DataFingerprint;
 import dev.tl.data.DatasetFetcher;
@@ -117,15 +118,16 @@ public final class TrainingRun {
         }
         if (split.val().isEmpty()) throw new DataException(dataDir + ": no validation images; add a val/ folder or set data.val_fraction > 0");
         reportSkipped(err, split.skipped());
-        DataCheck.Report check = DataCheck.run(dataDir, cfg.data().valFraction(), cfg.data().splitSeed(), false);
+        ContentHashes hashes = new ContentHashes(); // each image is read and hashed once for check, fingerprint and cache keys
+        DataCheck.Report check = DataCheck.run(dataDir, cfg.data().valFraction(), cfg.data().splitSeed(), false, hashes);
         err.println(check.compact());
         if (!check.usable()) throw new DataException(check.blockingLine());
-        DataFingerprint fp = DataFingerprint.of(dataDir, split);
+        DataFingerprint fp = DataFingerprint.of(dataDir, split, hashes);
         err.printf("data: %s, classes %s%n", fp.describe(), split.classes());
 
         ModelBundle.Loaded init = x.initFrom() != null ? Resume.loadInit(x.initFrom(), bb.name(), split.classes()) : null;
 
-                Path run = x.resume() != null ? x.resume() : RunDirectory.create(runParent, cfg.output().name(), cfg.strategy().name().id());
+        Path run = x.resume() != null ? x.resume() : RunDirectory.create(runParent, cfg.output().name(), cfg.strategy().name().id());
         err.printf(x.resume() != null ? "run: %s (resuming after epoch " + x.checkpoint().epoch() + ")%n" : "run: %s%n", run);
         String yaml = ConfigLoader.toYaml(cfg);
         if (x.resume() == null) AtomicFiles.writeString(run.resolve("config.yaml"), yaml);
@@ -159,8 +161,8 @@ public final class TrainingRun {
                 x.resume() != null ? new Listeners.Csv(run.resolve("metrics.csv"), x.checkpoint().epoch()) : new Listeners.Csv(run.resolve("metrics.csv")),
                 new Listeners.Checkpoints(run.resolve("checkpoints")), new Listeners.HaltAfter(x.haltAfterEpoch()));
         Trainer.Result result;
-        try (FolderImageSource train = new FolderImageSource(split.train(), transform, augment, plan.seed(), cfg.data().workers());
-             FolderImageSource val = new FolderImageSource(split.val(), transform, Augment.NONE, plan.seed(), cfg.data().workers())) {
+        try (FolderImageSource train = new FolderImageSource(split.train(), transform, augment, plan.seed(), cfg.data().workers(), hashes);
+             FolderImageSource val = new FolderImageSource(split.val(), transform, Augment.NONE, plan.seed(), cfg.data().workers(), hashes)) {
             result = new Trainer(plan, bb, listeners, disk).fit(full, train, val, x.checkpoint());
         } catch (OutOfMemoryError | RuntimeException e) {
             if (Memory.isOutOfMemory(e)) throw new TlException(ExitCode.INTERNAL, Memory.message(plan.batchSize()), e);

@@ -4,10 +4,7 @@ import java.io.IOException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,6 +129,11 @@ public final class DataCheck {
      * choose the val images of a layout without val/ (as training would), for the duplicate check.
      */
     public static Report run(Path dir, double valFraction, long splitSeed, boolean decode) {
+        return run(dir, valFraction, splitSeed, decode, new ContentHashes());
+    }
+
+    /** As above, sharing file hashes with the other steps of a run through {@code hashes}. */
+    public static Report run(Path dir, double valFraction, long splitSeed, boolean decode, ContentHashes hashes) {
         Findings f = new Findings();
         if (!Files.isDirectory(dir)) {
             f.add("missing", "dataset folder does not exist or is not a folder", true, dir.toString());
@@ -188,7 +190,7 @@ public final class DataCheck {
             for (Sample s : ds.val()) va[s.label()]++;
             for (int c = 0; c < ds.numClasses(); c++) counts.add(new ClassCount(ds.classes().get(c), tr[c], va[c]));
             if (ds.val().isEmpty()) f.add("no_val", "validation images (add val/ or set data.val_fraction > 0)", true, dir.toString());
-            duplicates(ds, dir, f);
+            duplicates(ds, dir, f, hashes);
         } else {
             for (var e : perClass.entrySet()) counts.add(new ClassCount(e.getKey(), e.getValue()[0], e.getValue()[1]));
         }
@@ -263,25 +265,15 @@ public final class DataCheck {
     }
 
     /** Images whose bytes occur in both train and val: validation on them measures memory, not generalisation. */
-    private static void duplicates(DatasetSplit ds, Path dir, Findings f) {
+    private static void duplicates(DatasetSplit ds, Path dir, Findings f, ContentHashes hashes) {
         Map<String, Path> train = new LinkedHashMap<>();
-        for (Sample s : ds.train()) train.putIfAbsent(sha256(s.path()), s.path());
+        for (Sample s : ds.train()) train.putIfAbsent(hashes.of(s.path()), s.path());
         for (Sample s : ds.val()) {
-            Path t = train.get(sha256(s.path()));
+            Path t = train.get(hashes.of(s.path()));
             if (t != null) {
                 f.add("duplicate", "image(s) in val that are exact copies of train images (remove one of each pair)", false,
                         dir.relativize(s.path()) + " = " + dir.relativize(t));
             }
-        }
-    }
-
-    private static String sha256(Path p) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
-        } catch (IOException e) {
-            throw new DataException(p + ": unreadable (" + e.getMessage() + ")", e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

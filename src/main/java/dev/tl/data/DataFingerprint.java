@@ -1,7 +1,6 @@
 package dev.tl.data;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +28,11 @@ public record DataFingerprint(String sha256, int classes, int train, int val, lo
 
     /** Reads every sample file of {@code split}; {@code root} is the folder that was scanned. */
     public static DataFingerprint of(Path root, DatasetSplit split) {
+        return of(root, split, new ContentHashes());
+    }
+
+    /** As above, taking file hashes from {@code hashes} (so files another step already hashed are not read again). */
+    public static DataFingerprint of(Path root, DatasetSplit split, ContentHashes hashes) {
         Path base = root.toAbsolutePath().normalize();
         record Entry(String split, String rel, Sample s) {}
         List<Entry> entries = new ArrayList<>();
@@ -40,17 +44,11 @@ public record DataFingerprint(String sha256, int classes, int train, int val, lo
         field(all, VERSION);
         field(all, Integer.toString(split.classes().size()));
         for (String c : split.classes()) field(all, c);
-        MessageDigest file = newDigest();
-        byte[] buf = new byte[1 << 16];
         long total = 0;
         for (Entry e : entries) {
-            long size = 0;
-            file.reset();
-            try (InputStream in = Files.newInputStream(e.s().path())) {
-                for (int n; (n = in.read(buf)) > 0; ) {
-                    file.update(buf, 0, n);
-                    size += n;
-                }
+            long size;
+            try {
+                size = Files.size(e.s().path());
             } catch (IOException ex) {
                 throw new DataException(e.s().path() + ": cannot read file for the dataset fingerprint (" + ex + ")", ex);
             }
@@ -59,7 +57,7 @@ public record DataFingerprint(String sha256, int classes, int train, int val, lo
             field(all, Integer.toString(e.s().label()));
             field(all, e.rel());
             field(all, Long.toString(size));
-            field(all, HexFormat.of().formatHex(file.digest()));
+            field(all, hashes.of(e.s().path()));
         }
         return new DataFingerprint(HexFormat.of().formatHex(all.digest()), split.classes().size(),
                 split.train().size(), split.val().size(), total);

@@ -1,6 +1,7 @@
 package dev.tl.train;
 
 import dev.tl.data.Augment;
+import dev.tl.data.ContentHashes;
 import dev.tl.data.DataException;
 import dev.tl.data.ImageDecoder;
 import dev.tl.data.ImageTransform;
@@ -9,7 +10,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -32,10 +32,16 @@ public final class FolderImageSource implements ImageSource, AutoCloseable {
     private final long seed;
     private final ExecutorService pool;
     private final Map<Long, Future<float[]>> pending = new ConcurrentHashMap<>();
-    private final String[] contentIds;
+    private final ContentHashes hashes;
     private long waitNanos;
 
     public FolderImageSource(List<Sample> samples, ImageTransform transform, Augment augment, long seed, int workers) {
+        this(samples, transform, augment, seed, workers, new ContentHashes());
+    }
+
+    /** As above, with content hashes shared with the run's other steps (the dataset is then read once). */
+    public FolderImageSource(List<Sample> samples, ImageTransform transform, Augment augment, long seed, int workers,
+                             ContentHashes hashes) {
         this.samples = List.copyOf(samples);
         this.transform = transform;
         this.augment = augment;
@@ -45,7 +51,7 @@ public final class FolderImageSource implements ImageSource, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.contentIds = new String[samples.size()];
+        this.hashes = hashes;
     }
 
     @Override
@@ -64,15 +70,8 @@ public final class FolderImageSource implements ImageSource, AutoCloseable {
 
     /** SHA-256 of the file's bytes, computed once. */
     @Override
-    public synchronized String contentId(int index) {
-        if (contentIds[index] == null) {
-            try {
-                contentIds[index] = dev.tl.run.Hashing.sha256Hex(samples.get(index).path());
-            } catch (IOException e) {
-                throw new DataException(samples.get(index).path() + ": unreadable (" + e.getMessage() + ")", e);
-            }
-        }
-        return contentIds[index];
+    public String contentId(int index) {
+        return hashes.of(samples.get(index).path());
     }
 
     private static long key(int index, int view) {
