@@ -117,7 +117,7 @@ public final class ModelCache {
             Path stampFile = stampFile(spec);
             if (!full && Files.isRegularFile(stampFile) && Files.readString(stampFile).trim().equals(stamp)) return;
             String expected = Files.readString(sha).trim();
-            String actual = sha256Hex(zip);
+            String actual = Hashing.sha256Hex(zip);
             if (!expected.equals(actual)) {
                 throw new WeightsException(zip + ": corrupt or truncated (sha256 " + actual.substring(0, 12) + "... != recorded " + expected.substring(0, Math.min(12, expected.length())) + "...); delete it and run `tl models pull " + spec.name() + "`");
             }
@@ -163,7 +163,7 @@ public final class ModelCache {
             try {
                 AtomicFiles.write(zip, tmp -> {
                     ModelSerializer.writeModel(g, tmp.toFile(), false);
-                    AtomicFiles.writeString(shaTmp, sha256Hex(tmp) + "\n");
+                    AtomicFiles.writeString(shaTmp, Hashing.sha256Hex(tmp) + "\n");
                 });
                 Files.move(shaTmp, shaFile(spec), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } finally {
@@ -195,7 +195,7 @@ public final class ModelCache {
     /** Deletes a tree; a failure to delete is attached to {@code primary} rather than hiding it. */
     private static void deleteQuietly(Path p, RuntimeException primary) {
         try {
-            deleteTree(p);
+            AtomicFiles.deleteTree(p);
         } catch (IOException e) {
             if (primary != null) primary.addSuppressed(e);
             else throw new WeightsException(p + ": cannot remove temporary files (" + e.getMessage() + ")");
@@ -370,20 +370,20 @@ public final class ModelCache {
     static boolean integrityOk(Path file, String integrity) throws IOException {
         if (integrity == null) return true;
         if (integrity.startsWith("sha512-")) {
-            return integrity.equals("sha512-" + Base64.getEncoder().encodeToString(digest(file, "SHA-512")));
+            return integrity.equals("sha512-" + Base64.getEncoder().encodeToString(Hashing.digest(file, "SHA-512")));
         }
         if (integrity.startsWith("sha256:")) {
-            return integrity.substring(7).equalsIgnoreCase(sha256Hex(file));
+            return integrity.substring(7).equalsIgnoreCase(Hashing.sha256Hex(file));
         }
         if (integrity.startsWith("md5:")) {
-            return integrity.substring(4).equalsIgnoreCase(HexFormat.of().formatHex(digest(file, "MD5")));
+            return integrity.substring(4).equalsIgnoreCase(HexFormat.of().formatHex(Hashing.digest(file, "MD5")));
         }
         throw new WeightsException("unknown integrity format '" + integrity + "'");
     }
 
     static void unpack(Path tgz, Path dest) throws IOException {
         Path tmp = dest.resolveSibling(dest.getFileName() + ".tmp");
-        deleteTree(tmp);
+        AtomicFiles.deleteTree(tmp);
         Files.createDirectories(tmp);
         try (InputStream in = new TarArchiveInputStream(new GzipCompressorInputStream(new BufferedInputStream(Files.newInputStream(tgz))))) {
             TarArchiveInputStream tar = (TarArchiveInputStream) in;
@@ -399,19 +399,7 @@ public final class ModelCache {
                 }
             }
         }
-        deleteTree(dest);
+        AtomicFiles.deleteTree(dest);
         Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    static void deleteTree(Path p) throws IOException {
-        AtomicFiles.deleteTree(p);
-    }
-
-    public static String sha256Hex(Path file) throws IOException {
-        return Hashing.sha256Hex(file);
-    }
-
-    private static byte[] digest(Path file, String algo) throws IOException {
-        return Hashing.digest(file, algo);
     }
 }

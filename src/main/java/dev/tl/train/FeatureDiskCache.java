@@ -40,7 +40,7 @@ public final class FeatureDiskCache {
     }
 
     Path file(String contentId, int view, long seed) {
-        String key = sha256(scope + "|" + contentId + "|view" + view + (view == 0 ? "" : "|seed" + seed));
+        String key = dev.tl.run.Hashing.sha256Hex(scope + "|" + contentId + "|view" + view + (view == 0 ? "" : "|seed" + seed));
         return dir.resolve(key.substring(0, 2)).resolve(key + ".f32");
     }
 
@@ -82,9 +82,5 @@ public final class FeatureDiskCache {
                 out.write(bb.array());
             }
         });
-    }
-
-    static String sha256(String s) {
-        return dev.tl.run.Hashing.sha256Hex(s);
     }
 }

