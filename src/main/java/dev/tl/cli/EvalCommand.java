@@ -75,13 +75,10 @@ public final class EvalCommand implements Callable<Integer> {
         if (batchSize < 1) throw TlException.usage("--batch-size: must be at least 1, got " + batchSize);
         ModelBundle.Loaded bundle = loadBundle(model);
         List<Sample> samples = labelledSamples(data, bundle.info().classes(), err);
-        Evaluation ev;
-        try (Predictor p = new Predictor(bundle, batchSize)) {
-            List<Path> paths = samples.stream().map(Sample::path).toList();
-            int[] truth = samples.stream().mapToInt(Sample::label).toArray();
-            String[] ids = samples.stream().map(s -> data.relativize(s.path()).toString()).toArray(String[]::new);
-            ev = new Evaluation(bundle.info().classes(), truth, p.probabilities(paths), ids);
-        }
+        List<Path> paths = samples.stream().map(Sample::path).toList();
+        int[] truth = samples.stream().mapToInt(Sample::label).toArray();
+        String[] ids = samples.stream().map(s -> data.relativize(s.path()).toString()).toArray(String[]::new);
+        Evaluation ev = new Evaluation(bundle.info().classes(), truth, new Predictor(bundle, batchSize).probabilities(paths), ids);
         Bootstrap.Result ci = new Bootstrap(seed).run(ev);
         if (report != null) {
             Path runDir = Files.isDirectory(model) ? model : null;

@@ -59,27 +59,26 @@ public final class PredictCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<Path> images = expand(inputs);
         ModelBundle.Loaded bundle = EvalCommand.loadBundle(model != null ? model : newestRun(Path.of("runs")));
-        try (Predictor p = new Predictor(bundle, batchSize)) {
-            float[][] probs = p.probabilities(images);
-            for (int i = 0; i < images.size(); i++) {
-                List<Predictor.Ranked> top = p.topK(probs[i], k);
-                if (json) {
-                    Map<String, Object> o = new LinkedHashMap<>();
-                    o.put("image", images.get(i).toString());
-                    List<Map<String, Object>> t = new ArrayList<>();
-                    for (Predictor.Ranked r : top) {
-                        Map<String, Object> e = new LinkedHashMap<>();
-                        e.put("label", r.label());
-                        e.put("probability", r.probability());
-                        t.add(e);
-                    }
-                    o.put("top", t);
-                    out.println(JSON.writeValueAsString(o));
-                } else {
-                    StringBuilder sb = new StringBuilder(images.get(i).toString()).append(':');
-                    for (Predictor.Ranked r : top) sb.append(String.format(Locale.ROOT, "  %s %.4f", r.label(), r.probability()));
-                    out.println(sb);
+        Predictor p = new Predictor(bundle, batchSize);
+        float[][] probs = p.probabilities(images);
+        for (int i = 0; i < images.size(); i++) {
+            List<Predictor.Ranked> top = p.topK(probs[i], k);
+            if (json) {
+                Map<String, Object> o = new LinkedHashMap<>();
+                o.put("image", images.get(i).toString());
+                List<Map<String, Object>> t = new ArrayList<>();
+                for (Predictor.Ranked r : top) {
+                    Map<String, Object> e = new LinkedHashMap<>();
+                    e.put("label", r.label());
+                    e.put("probability", r.probability());
+                    t.add(e);
                 }
+                o.put("top", t);
+                out.println(JSON.writeValueAsString(o));
+            } else {
+                StringBuilder sb = new StringBuilder(images.get(i).toString()).append(':');
+                for (Predictor.Ranked r : top) sb.append(String.format(Locale.ROOT, "  %s %.4f", r.label(), r.probability()));
+                out.println(sb);
             }
         }
         out.flush();

@@ -1,33 +1,28 @@
 package dev.tl.predict;
 
 import dev.tl.backbone.Preprocessing;
-import dev.tl.data.DataException;
-import dev.tl.data.ImageDecoder;
+import dev.tl.data.Augment;
+import dev.tl.data.Sample;
+import dev.tl.train.FolderImageSource;
 import dev.tl.data.ImageTransform;
 import dev.tl.run.ModelBundle;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Class probabilities for image files from a model bundle. {@code tl predict} and {@code tl eval} both go
  * through {@link #probabilities}, so what eval measures is exactly what predict answers: same decoder,
  * same resize and crop, same normalization (read from the bundle, not from the backbone registry).
  */
-public final class Predictor implements AutoCloseable {
+public final class Predictor {
     private final ComputationGraph graph;
     private final List<String> classes;
     private final ImageTransform transform;
     private final int batchSize;
-    private final ExecutorService pool;
 
     public Predictor(ModelBundle.Loaded bundle, int batchSize) {
         this.graph = bundle.graph();
@@ -35,52 +30,34 @@ public final class Predictor implements AutoCloseable {
         Preprocessing p = bundle.info().preprocessing().toPreprocessing();
         this.transform = new ImageTransform(p);
         this.batchSize = batchSize;
-        this.pool = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "tl-predict-decode");
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     public List<String> classes() {
         return classes;
     }
 
-    /** One probability row per image, in order. A file that cannot be decoded fails with its name. */
+    /**
+     * One probability row per image, in order. Images are decoded by the same {@link FolderImageSource} that
+     * feeds training (view 0, the evaluation transform), the next batch while the network runs the current
+     * one. A file that cannot be decoded fails with its name.
+     */
     public float[][] probabilities(List<Path> images) {
         float[][] out = new float[images.size()][];
-        int n = transform.sampleSize();
-        List<Future<float[]>> next = submit(images, 0);
-        for (int from = 0; from < images.size(); from += batchSize) {
-            int to = Math.min(images.size(), from + batchSize);
-            List<Future<float[]>> cur = next;
-            next = to < images.size() ? submit(images, to) : List.of();
-            float[] buf = new float[(to - from) * n];
-            for (int k = 0; k < cur.size(); k++) {
-                try {
-                    System.arraycopy(cur.get(k).get(), 0, buf, k * n, n);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new DataException("interrupted");
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException re) throw re;
-                    throw new DataException(images.get(from + k) + ": " + e.getCause());
-                }
+        List<Sample> samples = images.stream().map(p -> new Sample(p, 0)).toList();
+        try (FolderImageSource src = new FolderImageSource(samples, transform, Augment.NONE, 0, 2)) {
+            for (int from = 0; from < images.size(); from += batchSize) {
+                int to = Math.min(images.size(), from + batchSize);
+                INDArray x = src.images(range(from, to), 0);
+                if (to < images.size()) src.prefetch(range(to, Math.min(images.size(), to + batchSize)), 0);
+                INDArray p = graph.outputSingle(false, x);
+                for (int i = 0; i < to - from; i++) out[from + i] = p.getRow(i).toFloatVector();
             }
-            INDArray x = Nd4j.create(buf, transform.preprocessing().batchShape(to - from), 'c');
-            INDArray p = graph.outputSingle(false, x);
-            for (int i = 0; i < to - from; i++) out[from + i] = p.getRow(i).toFloatVector();
         }
         return out;
     }
 
-    private List<Future<float[]>> submit(List<Path> images, int from) {
-        List<Future<float[]>> fs = new ArrayList<>();
-        for (int i = from; i < Math.min(images.size(), from + batchSize); i++) {
-            Path p = images.get(i);
-            fs.add(pool.submit(() -> transform.eval(ImageDecoder.read(p))));
-        }
-        return fs;
+    private static int[] range(int from, int to) {
+        return java.util.stream.IntStream.range(from, to).toArray();
     }
 
     /** Top-k (label, probability) pairs, k capped at the number of classes. */
@@ -94,10 +71,5 @@ public final class Predictor implements AutoCloseable {
         List<Ranked> out = new ArrayList<>();
         for (int i = 0; i < Math.min(k, probs.length); i++) out.add(new Ranked(classes.get(idx[i]), idx[i], probs[idx[i]]));
         return out;
-    }
-
-    @Override
-    public void close() {
-        pool.shutdownNow();
     }
 }
