@@ -168,6 +168,39 @@ public final class GraphSurgery {
      * whole graph is the tail.
      */
     public static ComputationGraph tail(ComputationGraph full, StageMap stages, String boundary, TrainSettings settings) {
+        ComputationGraphConfiguration conf = cut(full, boundary);
+        Map<String, GraphVertex> vertices = conf.getVertices();
+        for (var e : vertices.entrySet()) {
+            if (!(e.getValue() instanceof LayerVertex lv)) continue;
+            NeuralNetConfiguration nnc = lv.getLayerConf();
+            Layer layer = nnc.getLayer();
+            String stage = stages.stageOf(e.getKey());
+            double lr = settings.stageLr().getOrDefault(stage, settings.headLr());
+            if (layer instanceof BatchNormalization bn && settings.freezeBatchNorm()) {
+                nnc.setLayer(folded(full, e.getKey(), bn));
+            } else if (layer instanceof BaseLayer bl) {
+                bl.setIUpdater(settings.optimizer().apply(lr));
+                bl.setBiasUpdater(null);
+                if (settings.weightDecay() > 0) {
+                    bl.setRegularization(new ArrayList<>(List.of(new WeightDecay(settings.weightDecay(), true))));
+                } else {
+                    bl.setRegularization(new ArrayList<>());
+                }
+                bl.setRegularizationBias(new ArrayList<>());
+            }
+        }
+        ComputationGraph tail = new ComputationGraph(conf);
+        tail.init();
+        copyParams(full, tail);
+        return tail;
+    }
+
+    /**
+     * The part of {@code full} downstream of {@code boundary} (exclusive) as a configuration of its own whose
+     * input is the boundary's activation; the whole configuration when {@code boundary} is the network input.
+     * A clone: changing its layers does not touch {@code full}.
+     */
+    private static ComputationGraphConfiguration cut(ComputationGraph full, String boundary) {
         ComputationGraphConfiguration conf = full.getConfiguration().clone();
         boolean whole = conf.getNetworkInputs().contains(boundary);
         Set<String> keep = whole ? new HashSet<>(conf.getVertices().keySet()) : StageMap.descendants(conf, boundary);
@@ -189,36 +222,64 @@ public final class GraphSurgery {
             }
             conf.setNetworkInputs(new ArrayList<>(List.of(boundary)));
         }
-        for (var e : vertices.entrySet()) {
-            if (!(e.getValue() instanceof LayerVertex lv)) continue;
-            NeuralNetConfiguration nnc = lv.getLayerConf();
-            Layer layer = nnc.getLayer();
-            String stage = stages.stageOf(e.getKey());
-            double lr = settings.stageLr().getOrDefault(stage, settings.headLr());
-            if (layer instanceof BatchNormalization bn && settings.freezeBatchNorm()) {
-                int axis = bn.getCnn2DFormat() == CNN2DFormat.NHWC ? 3 : 1;
-                nnc.setLayer(FrozenBatchNorm.fold(e.getKey(), full.getLayer(e.getKey()).paramTable(), bn.getEps(), axis, bn.isUseLogStd()));
-            } else if (layer instanceof BaseLayer bl) {
-                bl.setIUpdater(settings.optimizer().apply(lr));
-                bl.setBiasUpdater(null);
-                if (settings.weightDecay() > 0) {
-                    bl.setRegularization(new ArrayList<>(List.of(new WeightDecay(settings.weightDecay(), true))));
-                } else {
-                    bl.setRegularization(new ArrayList<>());
-                }
-                bl.setRegularizationBias(new ArrayList<>());
-            }
-        }
         conf.setVertices(vertices);
         conf.setVertexInputs(inputs);
         conf.setTopologicalOrder(null);
         conf.setTopologicalOrderStr(null);
         conf.setIterationCount(0);
         conf.setEpochCount(0);
-        ComputationGraph tail = new ComputationGraph(conf);
-        tail.init();
-        copyParams(full, tail);
-        return tail;
+        return conf;
+    }
+
+    /**
+     * A copy of {@code full} from {@code boundary} to the output that differentiates the model as it
+     * predicts, for gradients with respect to its input (saliency, Grad-CAM, class dreams, adversarial
+     * attacks). Three things differ from a training tail, each because DL4J's training pass is not the
+     * inference function: BatchNorm is folded to its running statistics (DL4J's BatchNorm backpropagates
+     * only through batch statistics), dropout is removed, and the softmax is moved into the loss
+     * ({@link ClassObjective}), so that the objective can be the class logit as well as its log-probability.
+     * Activation gradients are kept out of workspaces, because DL4J closes the workspace holding the
+     * input's gradient before returning. Parameters are copied in; nothing here is ever trained or saved.
+     */
+    public static ComputationGraph differentiable(ComputationGraph full, String boundary, ClassObjective objective) {
+        ComputationGraphConfiguration conf = cut(full, boundary);
+        for (var e : conf.getVertices().entrySet()) {
+            if (!(e.getValue() instanceof LayerVertex lv)) continue;
+            NeuralNetConfiguration nnc = lv.getLayerConf();
+            Layer layer = nnc.getLayer();
+            if (layer instanceof org.deeplearning4j.nn.conf.layers.misc.FrozenLayer f) layer = f.getLayer();
+            if (layer instanceof org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop f) layer = f.getUnderlying();
+            if (layer instanceof BatchNormalization bn) {
+                layer = folded(full, e.getKey(), bn);
+            } else if (layer instanceof DropoutLayer d) {
+                layer = new org.deeplearning4j.nn.conf.layers.ActivationLayer.Builder().activation(Activation.IDENTITY).name(d.getLayerName()).build();
+            } else if (layer instanceof OutputLayer out) {
+                if (!(out.getActivationFn() instanceof org.nd4j.linalg.activations.impl.ActivationSoftmax)) {
+                    throw new IllegalArgumentException("output layer " + e.getKey() + " is not softmax: " + out.getActivationFn());
+                }
+                out.setActivationFn(Activation.IDENTITY.getActivationFunction());
+                out.setLossFn(objective);
+            }
+            if (layer instanceof BaseLayer bl) {
+                bl.setIUpdater(new org.nd4j.linalg.learning.config.NoOp());
+                bl.setBiasUpdater(null);
+                bl.setRegularization(new ArrayList<>());
+                bl.setRegularizationBias(new ArrayList<>());
+            }
+            layer.setIDropout(null);
+            nnc.setLayer(layer);
+        }
+        conf.setInferenceWorkspaceMode(org.deeplearning4j.nn.conf.WorkspaceMode.NONE);
+        ComputationGraph g = new ComputationGraph(conf);
+        g.init();
+        copyParams(full, g);
+        return g;
+    }
+
+    /** {@code full}'s BatchNorm layer {@code name} at its running statistics, as a parameterless layer. */
+    private static FrozenBatchNorm folded(ComputationGraph full, String name, BatchNormalization bn) {
+        int axis = bn.getCnn2DFormat() == CNN2DFormat.NHWC ? 3 : 1;
+        return FrozenBatchNorm.fold(name, full.getLayer(name).paramTable(), bn.getEps(), axis, bn.isUseLogStd());
     }
 
     /** Copies every parameter array of {@code from} into the layer of the same name in {@code to}. */
