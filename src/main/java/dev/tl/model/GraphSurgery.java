@@ -276,6 +276,56 @@ public final class GraphSurgery {
         return g;
     }
 
+    /**
+     * {@code g} with its softmax classifier as a DL4J {@code OutputLayer}, which input gradients need (they
+     * start from a loss). Keras imports end in a softmax {@code DenseLayer}, or in a linear Dense followed by
+     * an {@code ActivationLayer(softmax)}; both become one output layer with the same weights, so the
+     * function is unchanged. A graph that already ends in a softmax output layer is returned as it is.
+     */
+    public static ComputationGraph asClassifier(ComputationGraph g) {
+        ComputationGraphConfiguration conf = g.getConfiguration().clone();
+        if (conf.getNetworkOutputs().size() != 1) throw new IllegalArgumentException("graph has " + conf.getNetworkOutputs().size() + " outputs, need 1");
+        String out = conf.getNetworkOutputs().get(0);
+        Layer last = conf.getVertices().get(out) instanceof LayerVertex lv ? lv.getLayerConf().getLayer() : null;
+        if (last instanceof OutputLayer o && o.getActivationFn() instanceof org.nd4j.linalg.activations.impl.ActivationSoftmax) return g;
+        String dense = out;
+        if (last instanceof org.deeplearning4j.nn.conf.layers.ActivationLayer a
+                && a.getActivationFn() instanceof org.nd4j.linalg.activations.impl.ActivationSoftmax) {
+            List<String> ins = conf.getVertexInputs().get(out);
+            dense = ins.get(0);
+            Layer d = conf.getVertices().get(dense) instanceof LayerVertex lv ? lv.getLayerConf().getLayer() : null;
+            if (!(d instanceof DenseLayer dl) || !(dl.getActivationFn() instanceof org.nd4j.linalg.activations.impl.ActivationIdentity)) {
+                throw new IllegalArgumentException("softmax at " + out + " does not follow a linear dense layer");
+            }
+            conf.getVertices().remove(out);
+            conf.getVertexInputs().remove(out);
+        } else if (!(last instanceof DenseLayer dl && dl.getActivationFn() instanceof org.nd4j.linalg.activations.impl.ActivationSoftmax)) {
+            throw new IllegalArgumentException("output " + out + " is not a softmax classifier (" + (last == null ? "not a layer" : last.getClass().getSimpleName()) + ")");
+        }
+        LayerVertex lv = (LayerVertex) conf.getVertices().get(dense);
+        DenseLayer dl = (DenseLayer) lv.getLayerConf().getLayer();
+        OutputLayer o = new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name(dense)
+                .nIn(dl.getNIn()).nOut(dl.getNOut()).hasBias(dl.hasBias()).activation(Activation.SOFTMAX).build();
+        // Builders outside a NeuralNetConfiguration leave the inherited settings null: take the dense layer's.
+        o.setWeightInitFn(dl.getWeightInitFn());
+        o.setIUpdater(dl.getIUpdater());
+        o.setBiasUpdater(dl.getBiasUpdater());
+        o.setBiasInit(dl.getBiasInit());
+        o.setRegularization(dl.getRegularization());
+        o.setRegularizationBias(dl.getRegularizationBias());
+        o.setGradientNormalization(dl.getGradientNormalization());
+        o.setGradientNormalizationThreshold(dl.getGradientNormalizationThreshold());
+        o.setIDropout(null);
+        lv.getLayerConf().setLayer(o);
+        conf.setNetworkOutputs(new ArrayList<>(List.of(dense)));
+        conf.setTopologicalOrder(null);
+        conf.setTopologicalOrderStr(null);
+        ComputationGraph c = new ComputationGraph(conf);
+        c.init();
+        copyParams(g, c);
+        return c;
+    }
+
     /** {@code full}'s BatchNorm layer {@code name} at its running statistics, as a parameterless layer. */
     private static FrozenBatchNorm folded(ComputationGraph full, String name, BatchNormalization bn) {
         int axis = bn.getCnn2DFormat() == CNN2DFormat.NHWC ? 3 : 1;

@@ -16,11 +16,11 @@ import java.nio.file.Path;
  * laid out NHWC. Both the DL4J graph and {@link ReferenceForward} are fed this same array, so the comparison
  * does not depend on the resize method.
  */
-final class TestImages {
+public final class TestImages {
     private TestImages() {}
 
     /** Batch of one, NHWC, as a flat float array (h, w, c). */
-    static float[] load(Path file, Preprocessing p) throws IOException {
+    public static float[] load(Path file, Preprocessing p) throws IOException {
         BufferedImage src = ImageIO.read(file.toFile());
         if (src == null) throw new IOException(file + ": not an image");
         int[][] rgb = pilBilinear(src, p.width(), p.height());
@@ -91,7 +91,7 @@ final class TestImages {
         return out;
     }
 
-    static INDArray nhwc(float[] hwc, Preprocessing p) {
+    public static INDArray nhwc(float[] hwc, Preprocessing p) {
         return Nd4j.create(hwc, new long[]{1, p.height(), p.width(), 3}, 'c');
     }
 
