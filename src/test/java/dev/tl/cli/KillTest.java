@@ -3,6 +3,7 @@ package dev.tl.cli;
 import dev.tl.model.FastPath;
 import dev.tl.run.ModelBundle;
 import dev.tl.train.Checkpoint;
+import dev.tl.train.Listeners;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,7 +103,7 @@ class KillTest {
             assertTrue(c.epoch() >= 1 && c.updater() != null && c.params().size() == 2, c.toString());
             assertTrue(c.best().epoch() <= c.epoch());
             List<String> csv = Files.readAllLines(dir.resolve("metrics.csv"));
-            assertTrue(csv.size() >= 2 && csv.get(csv.size() - 1).split(",").length == 13, "metrics.csv ends with a whole row");
+            assertTrue(csv.size() >= 2 && csv.get(csv.size() - 1).split(",").length == Listeners.Csv.HEADER.split(",").length, "metrics.csv ends with a whole row");
 
             int before = tempFilesLeft;
             tempFilesLeft = 0;
