@@ -26,9 +26,11 @@ public final class DataCommand implements Callable<Integer> {
     }
 
     @Command(name = "check", mixinStandardHelpOptions = true, footer = {"", ExitCode.HELP_LIST},
-            description = {"Decode every image of DIR and report, with counts: unreadable and non-image files, EXIF-rotated,",
-                    "grayscale, CMYK and transparent images, exact duplicates between train and val, empty or tiny classes,",
-                    "train/val class sets that differ and heavy class imbalance. Exit 3 if the dataset is unusable, else 0."})
+            description = {"Decode every image of DIR and report, with counts: unreadable and non-image",
+                    "files; EXIF-rotated, grayscale, CMYK/YCCK and transparent images (warnings:",
+                    "they are converted to upright RGB when loaded); exact duplicates between",
+                    "train and val; empty or tiny classes; train/val class sets that differ; heavy",
+                    "class imbalance. Exit 3 if the dataset is unusable, else 0."})
     static final class Check implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;

@@ -237,10 +237,7 @@ public final class DataCheck {
             }
             if (format == ImageFormat.JPEG) {
                 ImageDecoder.JpegInfo info = ImageDecoder.JpegInfo.parse(bytes);
-                if (info.components() == 4) {
-                    f.add("cmyk", "CMYK JPEG(s), which cannot be decoded (convert to RGB; training would stop on them)", true, p.toString());
-                    continue;
-                }
+                if (info.components() == 4) f.add("cmyk", "CMYK/YCCK JPEG(s) (converted to RGB when loaded)", false, p.toString());
                 if (info.components() == 1) f.add("grayscale", "grayscale image(s) (converted to RGB when loaded)", false, p.toString());
                 if (info.orientation() != 1) {
                     f.add("exif_rotated", "EXIF-rotated JPEG(s) (rotated upright when loaded)", false, p + ": orientation " + info.orientation());

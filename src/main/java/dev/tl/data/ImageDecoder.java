@@ -1,8 +1,12 @@
 package dev.tl.data;
 
+import com.twelvemonkeys.imageio.plugins.jpeg.JPEGImageReaderSpi;
+
 import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.spi.IIORegistry;
+import javax.imageio.spi.ImageReaderSpi;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 import java.awt.image.BufferedImage;
@@ -24,9 +28,14 @@ import java.util.Iterator;
  *   <li>Grayscale, palette and 16-bit images are converted by reading the raster's samples directly, so a gray
  *       value v becomes (v, v, v). (Java2D's own conversion treats gray as linear and would lighten it.)</li>
  *   <li>Transparency is composited over white.</li>
- *   <li>JPEG EXIF orientation (APP1 tag 0x0112) is applied. Embedded ICC profiles are ignored: sample values
- *       are taken as sRGB, as PIL (and so PyTorch) does.</li>
- *   <li>CMYK/YCCK JPEGs are not supported by ImageIO and are reported as unreadable with that reason.</li>
+ *   <li>JPEG EXIF orientation (APP1 tag 0x0112) is applied. Embedded ICC profiles of RGB/gray JPEGs are
+ *       ignored: sample values are taken as sRGB, as PIL (and so PyTorch) does.</li>
+ *   <li>CMYK and YCCK JPEGs (4 components) are converted to RGB by the TwelveMonkeys JPEG reader
+ *       ({@code com.twelvemonkeys.imageio:imageio-jpeg}), which the JDK's reader cannot do: Adobe APP14
+ *       inverted samples are handled, an embedded CMYK ICC profile is applied, and without one each channel is
+ *       (1 - C)(1 - K) etc., so pure cyan is (0, 255, 255) as PIL gives it. That reader is picked explicitly and
+ *       only for these files; every other JPEG is decoded by the JDK's own reader, so its pixels are exactly those
+ *       ImageIO gave before TwelveMonkeys was on the classpath (TwelveMonkeys registers itself ahead of it).</li>
  * </ul>
  * Every failure is an {@link UnreadableImageException} naming the file. Thread-safe (no shared state).
  */
@@ -50,19 +59,18 @@ public final class ImageDecoder {
         ImageFormat format = ImageFormat.detect(head);
         if (format == null) throw new UnreadableImageException(path, ImageFormat.rejectReason(head));
         int orientation = 1;
+        boolean cmyk = false;
         if (format == ImageFormat.JPEG) {
             JpegInfo info = JpegInfo.parse(bytes);
-            if (info.components() == 4) {
-                throw new UnreadableImageException(path, "CMYK JPEG, which Java's ImageIO cannot decode; convert it to RGB");
-            }
+            cmyk = info.components() == 4;
             orientation = info.orientation();
         }
         BufferedImage raw;
         try {
-            raw = readWithImageIo(format, bytes);
+            raw = readWithImageIo(format, cmyk, bytes);
         } catch (IIOException e) {
             String msg = e.getMessage() == null ? e.toString() : e.getMessage();
-            if (msg.contains("Unsupported Image Type")) msg = "unsupported JPEG color type (e.g. CMYK); convert it to RGB";
+            if (msg.contains("Unsupported Image Type")) msg = "unsupported JPEG color type; convert it to RGB";
             throw new UnreadableImageException(path, msg, e);
         } catch (IOException | RuntimeException e) {
             // ImageIO's plugins throw unchecked exceptions (e.g. IndexOutOfBounds) on some corrupt files
@@ -72,16 +80,56 @@ public final class ImageDecoder {
         return orient(toRgb(raw), orientation);
     }
 
-    private static BufferedImage readWithImageIo(ImageFormat format, byte[] bytes) throws IOException {
-        Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format == ImageFormat.JPEG ? "jpeg" : "png");
-        if (!readers.hasNext()) throw new IOException("no ImageIO reader for " + format);
-        ImageReader reader = readers.next();
+    private static BufferedImage readWithImageIo(ImageFormat format, boolean cmyk, byte[] bytes) throws IOException {
+        ImageReader reader;
+        if (format == ImageFormat.JPEG) {
+            reader = (cmyk ? JpegReaders.CMYK : JpegReaders.JDK).createReaderInstance();
+        } else {
+            Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName("png");
+            if (!readers.hasNext()) throw new IOException("no ImageIO reader for " + format);
+            reader = readers.next();
+        }
         // memory-cached stream: no temp files, no global ImageIO.setUseCache
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             reader.setInput(in, true, true);
             return reader.read(0);
         } finally {
             reader.dispose();
+        }
+    }
+
+    /**
+     * The two JPEG readers, looked up once in ImageIO's registry (where both register themselves from the
+     * classpath through the service loader, so {@code ImageIO.scanForPlugins()} is not needed). TwelveMonkeys
+     * orders itself ahead of the JDK's reader for "jpeg", hence the explicit choice.
+     */
+    static final class JpegReaders {
+        static final String JDK_SPI = "com.sun.imageio.plugins.jpeg.JPEGImageReaderSpi";
+        /** The JDK's reader: all 1- and 3-component JPEGs. */
+        static final ImageReaderSpi JDK = jdk();
+        /** TwelveMonkeys' reader: CMYK/YCCK JPEGs. */
+        static final ImageReaderSpi CMYK = twelveMonkeys();
+
+        private JpegReaders() {}
+
+        private static ImageReaderSpi jdk() {
+            IIORegistry registry = IIORegistry.getDefaultInstance();
+            Iterator<ImageReaderSpi> it = registry.getServiceProviders(ImageReaderSpi.class,
+                    spi -> spi.getClass().getName().equals(JDK_SPI), false);
+            if (!it.hasNext()) throw new IllegalStateException("the JDK's JPEG reader (" + JDK_SPI + ") is not registered with ImageIO");
+            return it.next();
+        }
+
+        private static ImageReaderSpi twelveMonkeys() {
+            IIORegistry registry = IIORegistry.getDefaultInstance();
+            JPEGImageReaderSpi spi = registry.getServiceProviderByClass(JPEGImageReaderSpi.class);
+            if (spi == null) {
+                // not found by the service loader (e.g. another context class loader when ImageIO started):
+                // registering it runs its onRegistration, which finds the JDK reader it delegates to
+                registry.registerServiceProvider(new JPEGImageReaderSpi(), ImageReaderSpi.class);
+                spi = registry.getServiceProviderByClass(JPEGImageReaderSpi.class);
+            }
+            return spi;
         }
     }
 

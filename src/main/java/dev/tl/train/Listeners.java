@@ -25,17 +25,40 @@ import java.util.zip.ZipOutputStream;
 public final class Listeners {
     private Listeners() {}
 
-    /** Progress lines: phase, epoch, batch, loss, images/s, ETA, and the time spent waiting for data. */
+    /**
+     * Progress lines: phase, epoch, batch, loss, images/s, ETA, and the time spent waiting for data.
+     *
+     * <p>The ETA is the wall time per epoch of the epochs run in this process (since this listener was made,
+     * just before training starts, so it includes their feature computation and checkpoints) times the epochs
+     * left in the whole plan, all phases included. After {@code --resume} the epochs done before the kill are
+     * left out of both: their time was spent in another process, and they are not left to do.
+     */
     public static final class Progress implements TrainingListener {
         private final PrintWriter err;
         private final int totalEpochs;
-        private final long start = System.nanoTime();
+        private final java.util.function.LongSupplier nanoClock;
+        private final long start;
         private long lastPrint;
-        private int epochsDone;
+        /** Epochs completed in this process (not counting those a resumed run did before). */
+        private int epochsHere;
 
         public Progress(PrintWriter err, int totalEpochs) {
+            this(err, totalEpochs, System::nanoTime);
+        }
+
+        Progress(PrintWriter err, int totalEpochs, java.util.function.LongSupplier nanoClock) {
             this.err = err;
             this.totalEpochs = totalEpochs;
+            this.nanoClock = nanoClock;
+            this.start = nanoClock.getAsLong();
+        }
+
+        /**
+         * Seconds left after epoch {@code epoch} (counted from 1 over all phases), at {@code elapsed} seconds
+         * after {@code epochsHere} epochs of this process.
+         */
+        static double eta(double elapsed, int epochsHere, int epoch, int totalEpochs) {
+            return elapsed / Math.max(epochsHere, 1) * Math.max(totalEpochs - epoch, 0);
         }
 
         @Override
@@ -47,7 +70,7 @@ public final class Listeners {
 
         @Override
         public void onFeaturize(PhasePlan phase, String split, int done, int total, double seconds, boolean fromDisk) {
-            long now = System.nanoTime();
+            long now = nanoClock.getAsLong();
             if (done < total && now - lastPrint < 2_000_000_000L) return;
             lastPrint = now;
             if (fromDisk) {
@@ -74,7 +97,7 @@ public final class Listeners {
 
         @Override
         public void onBatchEnd(PhasePlan phase, int epoch, int batch, int batches, double loss, int images, double seconds, double waitSeconds) {
-            long now = System.nanoTime();
+            long now = nanoClock.getAsLong();
             if (batch < batches && now - lastPrint < 5_000_000_000L) return;
             lastPrint = now;
             if (batch < batches) {
@@ -85,9 +108,8 @@ public final class Listeners {
 
         @Override
         public void onEpochEnd(EpochResult r, Trainer.State state) {
-            epochsDone++;
-            double elapsed = (System.nanoTime() - start) / 1e9;
-            double eta = elapsed / epochsDone * (totalEpochs - epochsDone);
+            epochsHere++;
+            double eta = eta((nanoClock.getAsLong() - start) / 1e9, epochsHere, r.epoch(), totalEpochs);
             err.printf(Locale.ROOT, "[%s] epoch %d/%d  train loss %.4f acc %.3f | val loss %.4f acc %.3f%s | %.1fs (%.0f img/s, data wait %.1fs) ETA %.0fs%n",
                     r.phase(), r.epoch(), totalEpochs, r.trainLoss(), r.trainAccuracy(), r.valLoss(), r.valAccuracy(),
                     state.improved() ? " *" : "", r.seconds(), r.imagesPerSecond(), r.dataWaitSeconds(), eta);

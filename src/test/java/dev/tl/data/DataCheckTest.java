@@ -28,7 +28,7 @@ class DataCheckTest {
         return TestImages.jpeg(f, 0x102030 * (seed + 1) & 0xFFFFFF);
     }
 
-    /** 13 bad inputs: 2 non-images, 1 truncated JPEG, 1 CMYK-marked JPEG (blocking), 1 EXIF-rotated, 2 gray, 1 alpha, 2 duplicates, 1 tiny class, imbalance. */
+    /** 14 bad inputs: 2 non-images, 1 truncated JPEG, 2 CMYK/YCCK JPEGs (warning), 1 EXIF-rotated, 2 gray, 1 alpha, 2 duplicates, 1 tiny class, imbalance. */
     @Test
     void reportsEveryProblemWithCounts() throws IOException {
         Path d = tmp.resolve("ds");
@@ -67,28 +67,19 @@ class DataCheckTest {
         assertTrue(r.compact().startsWith("data check: ") && r.compact().contains("2 not_image, ") && r.compact().contains("2 duplicate"), r.compact());
         assertEquals(Boolean.TRUE, r.toJson().get("usable"));
 
-        // headers only (what tl train runs): a CMYK JPEG is found without decoding and blocks
-        byte[] cmyk = good.clone();
-        markFourComponents(cmyk);
-        TestImages.writeBytes(d.resolve("train/small/cmyk.jpg"), cmyk);
+        // a CMYK and a YCCK JPEG are converted when loaded: a warning (with and without decoding), not a blocker
+        TestImages.writeBytes(d.resolve("train/small/cmyk.jpg"), TestImages.adobeCmykJpeg(ImageDecoderTest.INKS, 0));
+        TestImages.writeBytes(d.resolve("train/big/ycck.jpg"), TestImages.adobeCmykJpeg(ImageDecoderTest.INKS, 2));
         Files.delete(d.resolve("val/small/copy.jpg"));
-        r = DataCheck.run(d, 0.2, 42, false);
-        c = counts(r);
-        assertEquals(1, c.get("cmyk"), r.text());
-        assertEquals(1, c.get("tiny_class"), r.text()); // small: 3 train + 1 val
-        assertFalse(r.usable());
-        assertTrue(r.blockingLine().contains("cmyk.jpg"), r.blockingLine());
-    }
-
-    /** Sets the component count of the first SOF segment to 4, as a CMYK JPEG has. */
-    private static void markFourComponents(byte[] b) {
-        for (int i = 2; i + 9 < b.length; i++) {
-            if ((b[i] & 0xFF) == 0xFF && (b[i + 1] & 0xFF) == 0xC0) {
-                b[i + 9] = 4;
-                return;
-            }
+        for (boolean decode : new boolean[]{false, true}) {
+            r = DataCheck.run(d, 0.2, 42, decode);
+            c = counts(r);
+            assertEquals(2, c.get("cmyk"), r.text());
+            assertFalse(c.containsKey("tiny_class"), r.text()); // small: 3 + cmyk.jpg train, 1 val: the CMYK image counts
+            assertFalse(c.containsKey("corrupt"), r.text());
+            assertTrue(r.usable(), r.text());
+            assertTrue(r.text().contains("warning: 2 CMYK/YCCK JPEG(s) (converted to RGB when loaded)"), r.text());
         }
-        throw new AssertionError("no SOF0");
     }
 
     @Test

@@ -3,10 +3,7 @@ package dev.tl.data;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
@@ -214,21 +211,60 @@ class ImageDecoderTest {
         assertTrue(e.getMessage().startsWith(f + ": unreadable image (cannot read file"), e.getMessage());
     }
 
-    @Test
-    void cmykJpegReportedClearly() throws Exception {
-        // the JDK writer writes a 4-band raster as an Adobe CMYK JPEG, which its reader cannot decode
-        WritableRaster r = java.awt.image.Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, 8, 8, 4, null);
-        ImageWriter w = ImageIO.getImageWritersByFormatName("jpeg").next();
-        ByteArrayOutputStream bos = new ByteArrayOutputStream();
-        try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bos)) {
-            w.setOutput(out);
-            w.write(null, new IIOImage(r, null, null), null);
-        } finally {
-            w.dispose();
+    /** Cyan, magenta, yellow, black, no ink, 50% black, cyan + magenta. */
+    static final int[][] INKS = {{255, 0, 0, 0}, {0, 255, 0, 0}, {0, 0, 255, 0}, {0, 0, 0, 255}, {0, 0, 0, 0}, {0, 0, 0, 128},
+            {255, 255, 0, 0}};
+    /** What they are in RGB without a color profile: each channel (255 - ink) * (255 - K) / 255, as PIL converts. */
+    static final int[] INK_RGB = {0x00FFFF, 0xFF00FF, 0xFFFF00, 0x000000, 0xFFFFFF, 0x7F7F7F, 0x0000FF};
+
+    /**
+     * Each patch is a flat 16x16 area aligned with the 8x8 JPEG blocks, so only DC coefficients are non-zero:
+     * at quality 0.95 their quantizer step is 2, an error of at most 1 per stored sample, and the YCC-to-RGB
+     * conversion of YCCK (coefficients up to 1.772) can add about 2 more. Hence a tolerance of 3 levels of 255;
+     * a wrong conversion (no Adobe inversion, CMY read as RGB, K ignored) is off by 100 or more.
+     */
+    private static void assertInks(BufferedImage img) {
+        assertEquals(BufferedImage.TYPE_INT_RGB, img.getType());
+        assertEquals(16 * INKS.length, img.getWidth());
+        assertEquals(16, img.getHeight());
+        for (int p = 0; p < INKS.length; p++) {
+            for (int[] xy : new int[][]{{16 * p + 1, 1}, {16 * p + 8, 8}, {16 * p + 14, 15}}) {
+                assertRgb(INK_RGB[p], img.getRGB(xy[0], xy[1]), 3);
+            }
         }
-        Path f = writeBytes(dir.resolve("cmyk.jpg"), bos.toByteArray());
-        assertEquals(4, ImageDecoder.JpegInfo.parse(bos.toByteArray()).components());
-        DataException e = assertThrows(DataException.class, () -> ImageDecoder.read(f));
-        assertTrue(e.getMessage().startsWith(f + ": unreadable image (CMYK JPEG"), e.getMessage());
+    }
+
+    @Test
+    void adobeCmykJpegConvertedToRgb() {
+        byte[] jpeg = adobeCmykJpeg(INKS, 0);
+        assertEquals(4, ImageDecoder.JpegInfo.parse(jpeg).components());
+        assertInks(ImageDecoder.read(writeBytes(dir.resolve("cmyk.jpg"), jpeg)));
+    }
+
+    @Test
+    void adobeYcckJpegConvertedToRgb() {
+        byte[] jpeg = adobeCmykJpeg(INKS, 2);
+        assertEquals(4, ImageDecoder.JpegInfo.parse(jpeg).components());
+        assertInks(ImageDecoder.read(writeBytes(dir.resolve("ycck.jpg"), jpeg)));
+    }
+
+    @Test
+    void rgbJpegDecodedByTheJdkReaderNotTwelveMonkeys() throws Exception {
+        // TwelveMonkeys registers ahead of the JDK's reader; RGB/gray JPEGs must still get the JDK's pixels
+        assertTrue(ImageIO.getImageReadersByFormatName("jpeg").next().getClass().getName().startsWith("com.twelvemonkeys"));
+        assertEquals("com.sun.imageio.plugins.jpeg.JPEGImageReaderSpi", ImageDecoder.JpegReaders.JDK.getClass().getName());
+        BufferedImage src = new BufferedImage(37, 23, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 23; y++) for (int x = 0; x < 37; x++) src.setRGB(x, y, (x * 7) << 16 | (y * 11) << 8 | (x * y) & 0xFF);
+        byte[] jpeg = bytes(src, "jpg");
+        javax.imageio.ImageReader jdk = ImageDecoder.JpegReaders.JDK.createReaderInstance();
+        BufferedImage expected;
+        try (var in = new javax.imageio.stream.MemoryCacheImageInputStream(new java.io.ByteArrayInputStream(jpeg))) {
+            jdk.setInput(in);
+            expected = jdk.read(0);
+        } finally {
+            jdk.dispose();
+        }
+        BufferedImage img = ImageDecoder.read(writeBytes(dir.resolve("rgb.jpg"), jpeg));
+        for (int y = 0; y < 23; y++) for (int x = 0; x < 37; x++) assertEquals(expected.getRGB(x, y), img.getRGB(x, y) | 0xFF000000);
     }
 }

@@ -29,6 +29,20 @@ class GraphSurgeryTest {
     }
 
     @Test
+    void featureShapeFromTheSpecEqualsTheProbe() {
+        ComputationGraph g = TinyCnn.build(3);
+        long[] probed = GraphSurgery.probeFeatureShape(g, TinyCnn.SPEC);
+        assertEquals(List.of(1L, TinyCnn.SPEC.featureSize()), java.util.Arrays.stream(probed).boxed().toList());
+        assertTrue(GraphSurgery.collapsesToVector(g, TinyCnn.SPEC.featureVertex()), "the spec's size is used, no probe");
+        assertTrue(java.util.Arrays.equals(probed, GraphSurgery.featureShape(g, TinyCnn.SPEC)));
+        // without a known size the probe is used
+        var s = TinyCnn.SPEC;
+        var unknown = new dev.tl.backbone.BackboneSpec(s.name(), s.description(), s.preprocessing(), s.featureVertex(), -1,
+                s.stages(), s.topVertices(), s.paramCount(), s.source());
+        assertTrue(java.util.Arrays.equals(probed, GraphSurgery.featureShape(g, unknown)));
+    }
+
+    @Test
     void headReplacesTheOriginalTop() {
         ComputationGraph g = model();
         assertTrue(g.getConfiguration().getVertices().containsKey("head_fc1"));
