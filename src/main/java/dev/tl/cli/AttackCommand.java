@@ -252,7 +252,8 @@ public final class AttackCommand implements Callable<Integer> {
         try {
             return c.classIndex(name);
         } catch (IllegalArgumentException e) {
-            throw TlException.usage(option + ": " + e.getMessage());
+            List<String> cs = c.classes();
+            throw TlException.usage(option + ": " + e.getMessage() + (cs.size() <= 20 ? " (classes: " + String.join(", ", cs) + ")" : ""));
         }
     }
 

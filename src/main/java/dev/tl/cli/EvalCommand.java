@@ -92,7 +92,7 @@ public final class EvalCommand implements Callable<Integer> {
         String[] ids = samples.stream().map(s -> data.relativize(s.path()).toString()).toArray(String[]::new);
         Evaluation ev = new Evaluation(bundle.info().classes(), truth, new Predictor(bundle, batchSize).probabilities(paths), ids);
         Bootstrap.Result ci = new Bootstrap(seed).run(ev);
-        Map<String, Object> doc = ev.toJson(ci);
+        Map<String, Object> doc = new LinkedHashMap<>(ev.toJson(ci)); // robustness is appended as the last key
         if (epsilons != null) {
             long t0 = System.nanoTime();
             int[][] pred = new Fgsm(bundle.graph(), bundle.info().preprocessing().toPreprocessing()).predictions(paths, truth, epsilons, batchSize);
