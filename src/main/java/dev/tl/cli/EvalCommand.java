@@ -6,6 +6,7 @@ import dev.tl.data.DataException;
 import dev.tl.data.DatasetSplit;
 import dev.tl.data.ImageFolder;
 import dev.tl.data.Sample;
+import dev.tl.explain.Fgsm;
 import dev.tl.metrics.Bootstrap;
 import dev.tl.metrics.Evaluation;
 import dev.tl.metrics.FailUnder;
@@ -59,6 +60,11 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "DIR", description = "Also write report.html and PNG charts into DIR (learning curves only when --model is a run directory).")
     Path report;
 
+    @Option(names = "--robustness", paramLabel = "EPS[,EPS...]", description = {"Also report accuracy under an untargeted fast-gradient-sign attack (FGSM) at each epsilon,",
+            "a fraction of the 8-bit range: 1/255,2/255,0.01. The attack moves each pixel of the model's input crop by",
+            "epsilon x 255 levels against the gradient of log p(true class); epsilon 0 is clean accuracy."})
+    String robustness;
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @Override
@@ -73,6 +79,12 @@ public final class EvalCommand implements Callable<Integer> {
             throw TlException.usage("--fail-under: " + e.getMessage());
         }
         if (batchSize < 1) throw TlException.usage("--batch-size: must be at least 1, got " + batchSize);
+        double[] epsilons;
+        try {
+            epsilons = robustness == null ? null : Fgsm.parseEpsilons(robustness);
+        } catch (IllegalArgumentException e) {
+            throw TlException.usage("--robustness: " + e.getMessage());
+        }
         ModelBundle.Loaded bundle = loadBundle(model);
         List<Sample> samples = labelledSamples(data, bundle.info().classes(), err);
         List<Path> paths = samples.stream().map(Sample::path).toList();
@@ -80,6 +92,13 @@ public final class EvalCommand implements Callable<Integer> {
         String[] ids = samples.stream().map(s -> data.relativize(s.path()).toString()).toArray(String[]::new);
         Evaluation ev = new Evaluation(bundle.info().classes(), truth, new Predictor(bundle, batchSize).probabilities(paths), ids);
         Bootstrap.Result ci = new Bootstrap(seed).run(ev);
+        Map<String, Object> doc = new LinkedHashMap<>(ev.toJson(ci)); // robustness is appended as the last key
+        if (epsilons != null) {
+            long t0 = System.nanoTime();
+            int[][] pred = new Fgsm(bundle.graph(), bundle.info().preprocessing().toPreprocessing()).predictions(paths, truth, epsilons, batchSize);
+            doc.put("robustness", Fgsm.json(epsilons, pred, truth, ev.accuracy()));
+            err.printf(java.util.Locale.ROOT, "robustness: FGSM at %d epsilon(s) on %d images in %.1f s%n", epsilons.length, paths.size(), (System.nanoTime() - t0) / 1e9);
+        }
         if (report != null) {
             Path runDir = Files.isDirectory(model) ? model : null;
             Map<String, String> facts = new LinkedHashMap<>();
@@ -87,14 +106,14 @@ public final class EvalCommand implements Callable<Integer> {
             facts.put("backbone", bundle.info().backbone());
             facts.put("strategy", bundle.info().strategy());
             facts.put("evaluated on", data.toString());
-            RunReport.Written w = RunReport.write(report, new RunReport.Request(ev.toJson(ci), data, runDir, facts));
+            RunReport.Written w = RunReport.write(report, new RunReport.Request(doc, data, runDir, facts));
             err.println("report: " + w.html());
         }
         if (json) {
-            Map<String, Object> doc = ev.toJson(ci);
             out.println(JSON.writeValueAsString(doc));
         } else {
             out.println(ev.summary(ci));
+            if (epsilons != null) out.print(Fgsm.summary(doc.get("robustness")));
         }
         out.flush();
         if (bars != null) {

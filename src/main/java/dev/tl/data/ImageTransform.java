@@ -65,19 +65,13 @@ public final class ImageTransform {
 
     /** The source region that resize + center crop keeps. */
     Box evalBox(int w, int h) {
-        int s = p.resizeShorter();
-        int rw;
-        int rh;
-        if (w <= h) {
-            rw = s;
-            rh = (int) ((long) s * h / w);
-        } else {
-            rh = s;
-            rw = (int) ((long) s * w / h);
-        }
+        int[] size = resizedSize(w, h);
+        int rw = size[0];
+        int rh = size[1];
         // torchvision CenterCrop: int(round((size - crop) / 2.0)), Python rounds half to even like Math.rint
-        int top = (int) Math.rint((rh - p.height()) / 2.0);
-        int left = (int) Math.rint((rw - p.width()) / 2.0);
+        int[] at = evalCropOrigin(rw, rh);
+        int left = at[0];
+        int top = at[1];
         double sx = (double) w / rw;
         double sy = (double) h / rh;
         return new Box(left * sx, top * sy, p.width() * sx, p.height() * sy);
@@ -113,10 +107,60 @@ public final class ImageTransform {
         return new Box((width - w) / 2, (height - h) / 2, w, h);
     }
 
+    /**
+     * The pixels the evaluation transform feeds the network, before normalization: the resized and
+     * center-cropped image as interleaved RGB floats in 0..255, {@code [height][width][3]}.
+     * {@code normalize(evalPixels(img))} equals {@code eval(img)} exactly.
+     */
+    public float[] evalPixels(BufferedImage rgb) {
+        return resample(pixels(rgb), rgb.getWidth(), rgb.getHeight(), evalBox(rgb.getWidth(), rgb.getHeight()), p.width(), p.height());
+    }
+
+    /**
+     * The whole image resized as the evaluation transform resizes it (shorter side to
+     * {@code resizeShorter}), before the crop: interleaved RGB floats in 0..255. The center crop of this
+     * image at {@link #evalCropOrigin} equals {@link #evalPixels} up to float rounding; and an 8-bit image of
+     * exactly this size goes through {@link #eval} unresampled (scale 1), its crop taken at the same place.
+     */
+    public Resized evalResized(BufferedImage rgb) {
+        int w = rgb.getWidth();
+        int h = rgb.getHeight();
+        int[] size = resizedSize(w, h);
+        float[] px = resample(pixels(rgb), w, h, new Box(0, 0, w, h), size[0], size[1]);
+        int[] at = evalCropOrigin(size[0], size[1]);
+        return new Resized(px, size[0], size[1], at[0], at[1]);
+    }
+
+    /** An interleaved RGB float image of {@code width x height} whose eval crop starts at (cropX, cropY). */
+    public record Resized(float[] pixels, int width, int height, int cropX, int cropY) {}
+
+    /** Width and height after the resize of the shorter side to {@code resizeShorter} (torchvision's rule). */
+    int[] resizedSize(int w, int h) {
+        int s = p.resizeShorter();
+        return w <= h ? new int[]{s, (int) ((long) s * h / w)} : new int[]{(int) ((long) s * w / h), s};
+    }
+
+    /** Left and top of the center crop in an image already resized to {@code rw x rh}. */
+    int[] evalCropOrigin(int rw, int rh) {
+        return new int[]{(int) Math.rint((rw - p.width()) / 2.0), (int) Math.rint((rh - p.height()) / 2.0)};
+    }
+
+    /**
+     * Normalizes interleaved RGB pixels ({@code [height][width][3]}, 0..255) into one sample of the network
+     * input, laid out and channel-ordered as the preprocessing says.
+     */
+    public float[] normalize(float[] rgbPixels) {
+        return layout(rgbPixels, false);
+    }
+
     private float[] tensor(BufferedImage rgb, Box box, boolean flip) {
+        return layout(resample(pixels(rgb), rgb.getWidth(), rgb.getHeight(), box, p.width(), p.height()), flip);
+    }
+
+    private float[] layout(float[] px, boolean flip) {
         int oh = p.height();
         int ow = p.width();
-        float[] px = resample(pixels(rgb), rgb.getWidth(), rgb.getHeight(), box, ow, oh);
+        if (px.length != 3 * oh * ow) throw new IllegalArgumentException(px.length + " values for a " + ow + "x" + oh + " RGB image");
         float[] out = new float[3 * oh * ow];
         int[] ch = {p.channelIndex(0), p.channelIndex(1), p.channelIndex(2)};
         int plane = oh * ow;

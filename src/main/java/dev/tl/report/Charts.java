@@ -308,6 +308,37 @@ final class Charts {
         return chart;
     }
 
+    /** Accuracy under attack against epsilon (in 8-bit levels), with clean accuracy as a dashed line. */
+    static JFreeChart robustness(EvalDoc.Robustness r) {
+        XYSeries acc = new XYSeries("accuracy under " + r.attack().toUpperCase(Locale.ROOT));
+        for (EvalDoc.Point p : r.points()) acc.add(p.epsilon() * 255, p.accuracy());
+        XYSeries clean = new XYSeries("clean accuracy");
+        double maxX = Math.max(1, acc.getMaxX());
+        clean.add(0, r.cleanAccuracy());
+        clean.add(maxX, r.cleanAccuracy());
+        XYSeriesCollection data = new XYSeriesCollection();
+        data.addSeries(acc);
+        data.addSeries(clean);
+        XYLineAndShapeRenderer lr = new XYLineAndShapeRenderer();
+        lr.setSeriesPaint(0, VAL);
+        lr.setSeriesStroke(0, new BasicStroke(2f));
+        lr.setSeriesShapesVisible(0, true);
+        lr.setSeriesPaint(1, Color.DARK_GRAY);
+        lr.setSeriesShapesVisible(1, false);
+        lr.setSeriesStroke(1, new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+        NumberAxis x = new NumberAxis("epsilon (8-bit pixel levels, L-infinity)");
+        x.setRange(0, maxX * 1.05);
+        NumberAxis y = new NumberAxis("accuracy");
+        y.setRange(0, 1.05);
+        XYPlot plot = new XYPlot(data, x, y, lr);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        JFreeChart chart = new JFreeChart("Accuracy under attack", JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+        chart.setBackgroundPaint(Color.WHITE);
+        return chart;
+    }
+
     static String clip(String s, int max) {
         return s.length() <= max ? s : s.substring(0, max - 1) + "\u2026";
     }

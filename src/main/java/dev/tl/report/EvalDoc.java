@@ -18,7 +18,13 @@ import java.util.Objects;
 record EvalDoc(int n, List<String> classes, double accuracy, double[] accuracyCi, double macroF1, double[] macroF1Ci,
                double macroPrecision, double macroRecall, Map<String, Double> topK, List<ClassRow> perClass,
                long[][] confusion, double logLoss, double mcc, Double rocAuc, double ece, List<Bin> bins,
-               List<Wrong> wrong, List<String> warnings, int resamples, long seed) {
+               List<Wrong> wrong, List<String> warnings, int resamples, long seed, Robustness robustness) {
+
+    /** The optional {@code robustness} block: clean accuracy and accuracy under FGSM per epsilon; null when absent. */
+    record Robustness(String attack, double cleanAccuracy, List<Point> points) {}
+
+    /** Accuracy under attack at one epsilon (a fraction of the 8-bit range). */
+    record Point(double epsilon, double accuracy) {}
 
     /** One row of {@code per_class}. */
     record ClassRow(String name, double precision, double recall, double f1, long support) {}
@@ -74,7 +80,18 @@ record EvalDoc(int n, List<String> classes, double accuracy, double[] accuracyCi
                 num(macro.get("recall")), topK, List.copyOf(pc), cm, num(m.get("log_loss")), num(m.get("mcc")),
                 m.get("roc_auc") == null ? null : num(m.get("roc_auc")), num(m.get("ece")), List.copyOf(bins),
                 List.copyOf(wrong), List.copyOf(warnings), ((Number) boot.get("resamples")).intValue(),
-                ((Number) boot.get("seed")).longValue());
+                ((Number) boot.get("seed")).longValue(), robustness(m.get("robustness")));
+    }
+
+    private static Robustness robustness(Object o) {
+        if (o == null) return null;
+        Map<String, ?> r = asMap(o, "robustness");
+        List<Point> points = new ArrayList<>();
+        for (Object p : list(r, "points")) {
+            Map<String, ?> q = asMap(p, "robustness.points");
+            points.add(new Point(num(q.get("epsilon")), num(q.get("accuracy"))));
+        }
+        return new Robustness(String.valueOf(r.get("attack")), num(r.get("clean_accuracy")), List.copyOf(points));
     }
 
     private static double num(Object o) {

@@ -79,6 +79,21 @@ final class HtmlReport {
         }
         h.append("</table>\n");
 
+        if (doc.robustness() != null) {
+            EvalDoc.Robustness r = doc.robustness();
+            h.append("<h2>Robustness (").append(escape(r.attack().toUpperCase(Locale.ROOT))).append(")</h2>\n<p class=\"note\">")
+                    .append("Accuracy after moving each pixel of the model's input by epsilon against the gradient of the true ")
+                    .append("class's log-probability (one step, clipped to 0..255); epsilon is a fraction of the 8-bit range.</p>\n");
+            h.append("<table>\n<tr><th>epsilon</th><th>x 255 (levels)</th><th>accuracy</th></tr>\n");
+            h.append("<tr><td>clean</td><td>0</td><td>").append(fmt(r.cleanAccuracy())).append("</td></tr>\n");
+            for (EvalDoc.Point p : r.points()) {
+                h.append("<tr><td>").append(String.format(Locale.ROOT, "%.5f", p.epsilon())).append("</td><td>")
+                        .append(String.format(Locale.ROOT, "%.2f", p.epsilon() * 255)).append("</td><td>")
+                        .append(fmt(p.accuracy())).append("</td></tr>\n");
+            }
+            h.append("</table>\n");
+        }
+
         for (Picture p : pictures) {
             h.append("<h2>").append(escape(p.title())).append("</h2>\n");
             if (p.caption() != null) h.append("<p class=\"note\">").append(escape(p.caption())).append("</p>\n");

@@ -36,6 +36,7 @@ public final class RunReport {
     public static final String CONFUSION = "confusion_matrix.png";
     public static final String RELIABILITY = "reliability.png";
     public static final String MISTAKES = "most_confident_wrong.png";
+    public static final String ROBUSTNESS = "robustness.png";
     public static final String HTML = "report.html";
 
     private RunReport() {}
@@ -101,6 +102,15 @@ public final class RunReport {
                             + "systematic confusion.")));
         } else {
             Files.deleteIfExists(outDir.resolve(MISTAKES));
+        }
+
+        if (doc.robustness() != null) {
+            pictures.add(save(outDir, files, new HtmlReport.Picture("Accuracy under attack", ROBUSTNESS,
+                    Charts.png(Charts.robustness(doc.robustness())),
+                    "Accuracy when every validation image is moved by epsilon (8-bit levels per pixel, L-infinity) "
+                            + "against the gradient of its true class (FGSM); the dashed line is clean accuracy.")));
+        } else {
+            Files.deleteIfExists(outDir.resolve(ROBUSTNESS));
         }
 
         String configYaml = null;
