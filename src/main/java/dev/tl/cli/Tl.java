@@ -14,7 +14,7 @@ import java.io.PrintWriter;
         description = "Transfer learning for image classification on the JVM (Deeplearning4j).",
         footer = {"", ExitCode.HELP_LIST},
         subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, ModelsCommand.class, DataCommand.class,
-                BenchCommand.class, CompareCommand.class, AttackCommand.class,
+                BenchCommand.class, CompareCommand.class, ExplainCommand.class, DreamCommand.class, AttackCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Tl implements Runnable {
     @CommandLine.Spec

@@ -43,6 +43,44 @@ public final class AtomicFiles {
         write(target, tmp -> Files.writeString(tmp, content, StandardCharsets.UTF_8));
     }
 
+    /**
+     * Writes a new file in {@code dir} without ever replacing one: {@code base + ext}, else
+     * {@code base-1 + ext}, {@code base-2 + ext}, ... The content goes to a temporary file first, which is
+     * then hard-linked to the first free name (creating a link fails if the name exists, atomically, so two
+     * writers never take the same name), falling back to a non-replacing move where links are unsupported.
+     *
+     * @return the file written
+     */
+    public static Path writeNew(Path dir, String base, String ext, Writer writer) throws IOException {
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + base + ".", ".tmp");
+        try {
+            writer.write(tmp);
+            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            for (int n = 0; ; n++) {
+                Path target = dir.resolve(n == 0 ? base + ext : base + "-" + n + ext);
+                if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) continue;
+                try {
+                    Files.createLink(target, tmp);
+                    return target;
+                } catch (java.nio.file.FileAlreadyExistsException e) {
+                    // taken meanwhile: next name
+                } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+                    try {
+                        Files.move(tmp, target);
+                        return target;
+                    } catch (java.nio.file.FileAlreadyExistsException taken) {
+                        // next name
+                    }
+                }
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
     /** Deletes a file or a directory tree; absent is fine. For our own temporary and partial outputs. */
     public static void deleteTree(Path p) throws IOException {
         if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
