@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -219,7 +220,7 @@ public final class GraphSurgery {
      * A clone: changing its layers does not touch {@code full}.
      */
     private static ComputationGraphConfiguration cut(ComputationGraph full, String boundary) {
-        ComputationGraphConfiguration conf = full.getConfiguration().clone();
+        ComputationGraphConfiguration conf = cloneConfiguration(full.getConfiguration());
         boolean whole = conf.getNetworkInputs().contains(boundary);
         Set<String> keep = whole ? new HashSet<>(conf.getVertices().keySet()) : StageMap.descendants(conf, boundary);
         Map<String, GraphVertex> vertices = new LinkedHashMap<>();
@@ -301,7 +302,7 @@ public final class GraphSurgery {
      * function is unchanged. A graph that already ends in a softmax output layer is returned as it is.
      */
     public static ComputationGraph asClassifier(ComputationGraph g) {
-        ComputationGraphConfiguration conf = g.getConfiguration().clone();
+        ComputationGraphConfiguration conf = cloneConfiguration(g.getConfiguration());
         if (conf.getNetworkOutputs().size() != 1) throw new IllegalArgumentException("graph has " + conf.getNetworkOutputs().size() + " outputs, need 1");
         String out = conf.getNetworkOutputs().get(0);
         Layer last = conf.getVertices().get(out) instanceof LayerVertex lv ? lv.getLayerConf().getLayer() : null;
@@ -348,6 +349,21 @@ public final class GraphSurgery {
     private static FrozenBatchNorm folded(ComputationGraph full, String name, BatchNormalization bn) {
         int axis = bn.getCnn2DFormat() == CNN2DFormat.NHWC ? 3 : 1;
         return FrozenBatchNorm.fold(name, full.getLayer(name).paramTable(), bn.getEps(), axis, bn.isUseLogStd());
+    }
+
+    /**
+     * A deep copy of a graph configuration. DL4J M2.1's {@code MergeVertex.clone()} returns a fresh vertex with
+     * the default merge axis 1, which concatenates NHWC maps along their height (SqueezeNet's fire modules);
+     * the copy gets each merge vertex's original axis back.
+     */
+    public static ComputationGraphConfiguration cloneConfiguration(ComputationGraphConfiguration conf) {
+        ComputationGraphConfiguration c = conf.clone();
+        for (var e : conf.getVertices().entrySet()) {
+            if (e.getValue() instanceof MergeVertex m && c.getVertices().get(e.getKey()) instanceof MergeVertex copy) {
+                copy.setMergeAxis(m.getMergeAxis());
+            }
+        }
+        return c;
     }
 
     /** Copies every parameter array of {@code from} into the layer of the same name in {@code to}. */
