@@ -51,6 +51,21 @@ public final class FrozenBatchNorm extends NoParamLayer {
 
     /** Folds a BatchNorm's gamma, beta, running mean and variance into scale and shift. */
     public static FrozenBatchNorm fold(String name, Map<String, INDArray> bnParams, double eps, int channelAxis, boolean useLogStd) {
+        double[][] st = scaleShift(bnParams, eps, useLogStd);
+        float[] s = new float[st[0].length];
+        float[] b = new float[st[0].length];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = (float) st[0][i];
+            b[i] = (float) st[1][i];
+        }
+        return new FrozenBatchNorm(name, s, b, channelAxis);
+    }
+
+    /**
+     * The per-channel {scale, shift} of a BatchNorm in inference mode: {@code y = x * scale + shift}, with
+     * {@code scale = gamma / sqrt(var + eps)} and {@code shift = beta - mean * scale}, in double.
+     */
+    public static double[][] scaleShift(Map<String, INDArray> bnParams, double eps, boolean useLogStd) {
         float[] gamma = bnParams.get("gamma").dup().data().asFloat();
         float[] beta = bnParams.get("beta").dup().data().asFloat();
         float[] mean = bnParams.get("mean").dup().data().asFloat();
@@ -66,14 +81,13 @@ public final class FrozenBatchNorm extends NoParamLayer {
         } else {
             var = bnParams.get("var").dup().data().asFloat();
         }
-        float[] s = new float[gamma.length];
-        float[] b = new float[gamma.length];
+        double[] s = new double[gamma.length];
+        double[] b = new double[gamma.length];
         for (int i = 0; i < s.length; i++) {
-            double sc = gamma[i] / Math.sqrt(var[i] + eps);
-            s[i] = (float) sc;
-            b[i] = (float) (beta[i] - mean[i] * sc);
+            s[i] = gamma[i] / Math.sqrt(var[i] + eps);
+            b[i] = beta[i] - mean[i] * s[i];
         }
-        return new FrozenBatchNorm(name, s, b, channelAxis);
+        return new double[][]{s, b};
     }
 
     public float[] getScale() {
