@@ -3,6 +3,7 @@ package dev.tl.train;
 import dev.tl.backbone.BackboneSpec;
 import dev.tl.backbone.StageMap;
 import dev.tl.model.GraphSurgery;
+import dev.tl.model.InferenceGraph;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -31,7 +32,8 @@ import java.util.function.Function;
  * the tail on those cached activations. DL4J trains a whole ResNet50 at a third to a half of PyTorch's
  * speed, but a frozen stage costs nothing after its first pass here, which is where {@code tl} wins its
  * time-to-accuracy. Frozen layers run in inference mode by construction (they are run with train=false),
- * so their BatchNorm uses running statistics.
+ * so their BatchNorm uses running statistics; the frozen pass runs on an {@link InferenceGraph} copy with
+ * each such BatchNorm folded into its convolution (same maths, float rounding aside).
  */
 public final class Trainer {
     private final TrainPlan plan;
@@ -131,10 +133,11 @@ public final class Trainer {
             if (resumeInPhase) resume.restoreTail(tail);
             int views = phase.augment() ? plan.views() : 1;
             long f0 = System.nanoTime();
-            Cached valSet = featurize(full, boundary, val, new int[]{0}, phase, "val");
+            FrozenPart frozen = new FrozenPart(full, boundary);
+            Cached valSet = featurize(frozen, val, new int[]{0}, phase, "val");
             int[] trainViews = new int[views];
             for (int v = 0; v < views; v++) trainViews[v] = phase.augment() ? v + 1 : 0;
-            Cached trainSet = featurize(full, boundary, train, trainViews, phase, "train");
+            Cached trainSet = featurize(frozen, train, trainViews, phase, "train");
             double featurizeSeconds = (System.nanoTime() - f0) / 1e9;
             reportMemory(phase, tail, trainSet);
             featurizeTotal += featurizeSeconds;
@@ -270,8 +273,32 @@ public final class Trainer {
         }
     }
 
-    private Cached featurize(ComputationGraph full, String boundary, ImageSource src, int[] views, PhasePlan phase, String split) {
-        boolean isInput = full.getConfiguration().getNetworkInputs().contains(boundary);
+    /**
+     * The frozen part of a phase: the graph up to the boundary, folded for inference ({@link InferenceGraph})
+     * on first use, so that a pass served entirely from the disk cache never builds it.
+     */
+    private static final class FrozenPart {
+        final ComputationGraph full;
+        final String boundary;
+        final boolean isInput;
+        private InferenceGraph.Folded folded;
+
+        FrozenPart(ComputationGraph full, String boundary) {
+            this.full = full;
+            this.boundary = boundary;
+            this.isInput = full.getConfiguration().getNetworkInputs().contains(boundary);
+        }
+
+        INDArray output(INDArray x) {
+            if (isInput) return x;
+            if (folded == null) folded = InferenceGraph.of(full, boundary);
+            return InferenceGraph.output(folded, x);
+        }
+    }
+
+    private Cached featurize(FrozenPart frozen, ImageSource src, int[] views, PhasePlan phase, String split) {
+        boolean isInput = frozen.isInput;
+        String boundary = frozen.boundary;
         Cached c = new Cached(views.length, src.size());
         long t0 = System.nanoTime();
         int total = src.size() * views.length;
@@ -300,7 +327,7 @@ public final class Trainer {
                 if (to < missing.size()) {
                     src.prefetch(missing.subList(to, Math.min(missing.size(), to + plan.batchSize())).stream().mapToInt(Integer::intValue).toArray(), view);
                 }
-                INDArray out = isInput ? x : full.output(List.of(boundary), false, new INDArray[]{x}, null)[0];
+                INDArray out = frozen.output(x);
                 for (int i = 0; i < idx.length; i++) {
                     INDArray row = row(out, i);
                     c.rows[v][idx[i]] = row;
