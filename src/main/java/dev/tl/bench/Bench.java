@@ -6,6 +6,7 @@ import dev.tl.config.ConfigLoader;
 import dev.tl.config.Overrides;
 import dev.tl.config.TlConfig;
 import dev.tl.model.FastPath;
+import dev.tl.model.InferenceGraph;
 import dev.tl.model.GraphSurgery;
 import dev.tl.train.PhasePlan;
 import dev.tl.train.Planner;
@@ -131,8 +132,9 @@ public final class Bench {
             log.printf("%s: feature extraction batch %d%n", spec.name(), best.batch());
             log.flush();
             INDArray xf = input(spec, best.batch());
-            List<String> featureOut = List.of(spec.featureVertex());
-            Stats feat = time(best.batch(), () -> pretrained.output(featureOut, false, new INDArray[]{xf}, null));
+            // as tl train's frozen pass runs it: BatchNorm folded into the convolutions
+            InferenceGraph.Folded folded = InferenceGraph.of(pretrained, spec.featureVertex());
+            Stats feat = time(best.batch(), () -> InferenceGraph.output(folded, xf));
 
             // The same head and optimizer tl train builds for feature-extract.
             TlConfig cfg = ConfigLoader.quickstart().apply(new Overrides("feature-extract", null, null, spec.name(), null, null));
