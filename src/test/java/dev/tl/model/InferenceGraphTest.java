@@ -78,7 +78,7 @@ class InferenceGraphTest {
         }
     }
 
-    /** Concatenated NHWC branches (SqueezeNet's fire modules) keep their channel axis through the copy. */
+    /** Concatenated NHWC branches (SqueezeNet's fire modules) keep their channel axis through the copies. */
     @Test
     void mergedBranchesKeepTheirAxis() {
         CNN2DFormat f = CNN2DFormat.NHWC;
@@ -98,6 +98,10 @@ class InferenceGraphTest {
         assertEquals(2, folded.fusedActivations());
         INDArray x = Nd4j.rand(DataType.FLOAT, 2, 8, 8, 3).subi(0.5);
         assertTrue(g.outputSingle(false, x).equalsWithEps(InferenceGraph.output(folded, x), 1e-6));
+        // the configuration copy GraphSurgery.tail builds on
+        ComputationGraph copy = new ComputationGraph(GraphSurgery.cloneConfiguration(g.getConfiguration()));
+        copy.init(g.params().dup(), false);
+        assertEquals(g.outputSingle(false, x), copy.outputSingle(false, x));
     }
 
     /**
