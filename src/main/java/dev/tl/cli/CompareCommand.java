@@ -45,7 +45,7 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--backbone", paramLabel = "NAME", description = "Backbone (default: the quickstart config's, resnet50).")
     String backbone;
 
-    @Option(names = "--epochs", paramLabel = "N", description = "Epochs for every strategy (for progressive: every phase).")
+    @Option(names = "--epochs", paramLabel = "N", description = "Epochs for every strategy (for progressive: every phase); default: each strategy's shipped config (configs/<strategy>.yaml).")
     Integer epochs;
 
     @Option(names = "--runs-dir", paramLabel = "DIR", description = "Parent of the comparison directory (default: the config's output.dir, runs).")
@@ -60,7 +60,7 @@ public final class CompareCommand implements Callable<Integer> {
         List<TlConfig> configs = new ArrayList<>();
         for (Strategy s : Strategy.values()) {
             // every config is resolved before anything trains, so a bad option fails at once
-            configs.add(base.apply(new Overrides(s.id(), epochs, data, backbone, null, null)));
+            configs.add(ConfigLoader.strategyConfig(s).apply(new Overrides(null, epochs, data, backbone, null, null)));
         }
         Path parent = runsDir != null ? runsDir : base.output().dir();
         Path dir = RunDirectory.create(parent, "compare", configs.get(0).backbone().name());

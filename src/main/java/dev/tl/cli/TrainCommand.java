@@ -116,6 +116,15 @@ public final class TrainCommand implements Callable<Integer> {
             if (Files.isDirectory(config)) throw TlException.usage(config + ": is a directory; pass a YAML config file (see configs/)");
             return ConfigLoader.load(config, o);
         }
+        if (strategy != null) {
+            // `tl train --strategy NAME`: that strategy's shipped config, not the quickstart switched over
+            dev.tl.config.Strategy s = dev.tl.config.ConfigResolver.strategyNamed(strategy)
+                    .orElseThrow(() -> TlException.usage("--strategy " + strategy + ": unknown; use one of "
+                            + java.util.Arrays.stream(dev.tl.config.Strategy.values()).map(dev.tl.config.Strategy::id).toList()));
+            Overrides rest = new Overrides(null, epochs, data, backbone, batchSize, lr);
+            TlConfig base = ConfigLoader.strategyConfig(s);
+            return rest.isEmpty() ? base : base.apply(rest);
+        }
         TlConfig base = ConfigLoader.defaultConfig();
         return o.isEmpty() ? base : base.apply(o);
     }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.tl.backbone.BackboneSpec;
+import dev.tl.backbone.Backbones;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -92,6 +93,26 @@ public final class ConfigLoader {
         return java.nio.file.Files.isRegularFile(quick) ? load(quick) : quickstart();
     }
 
+    /**
+     * The shipped config of {@code strategy} ({@code configs/<strategy>.yaml}): what {@code tl train --strategy
+     * NAME} without {@code -c}, and {@code tl compare}, start from, so that each strategy runs with a schedule
+     * made for it (fine-tune: 4 epochs at a low rate; progressive: head 4, stage4 3, stage3 2) rather than
+     * with the quickstart's 30 feature-extract epochs. As for the quickstart, a {@code configs/} folder in the
+     * working directory wins over the copy built into the jar.
+     */
+    public static TlConfig strategyConfig(Strategy strategy) {
+        String file = strategy.id() + ".yaml";
+        Path local = Path.of("configs", file);
+        if (java.nio.file.Files.isRegularFile(local)) return load(local);
+        String resource = "/dev/tl/config/" + file;
+        try (InputStream in = ConfigLoader.class.getResourceAsStream(resource)) {
+            if (in == null) throw new IllegalStateException("resource " + resource + " missing from the build");
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "built-in " + file);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read resource " + resource, e);
+        }
+    }
+
     /** The built-in quickstart config (feature extraction on data/hymenoptera with resnet50). */
     public static TlConfig quickstart() {
         return parse(quickstartYaml(), "built-in " + QUICKSTART_RESOURCE.substring(QUICKSTART_RESOURCE.lastIndexOf('/') + 1));
@@ -172,6 +193,8 @@ public final class ConfigLoader {
                 st.remove("phases");
             }
             ((ObjectNode) root.get("backbone")).put("name", o.backbone());
+            Optional<BackboneSpec> next = Backbones.names().contains(o.backbone()) ? Optional.of(Backbones.get(o.backbone())) : Optional.empty();
+            if (next.isPresent()) renameStages(st, oldStages, ConfigResolver.backboneStages(next.get()));
         }
 
         if (o.strategy() != null && !o.strategy().equals(old.name().id())) {
@@ -213,6 +236,34 @@ public final class ConfigLoader {
             out = ConfigResolver.resolve(again, sourceName);
         }
         return out;
+    }
+
+    /**
+     * Stage names of one backbone carried over to another counted from the top, the way strategies think
+     * of them: ResNet50's {@code stage4} (its last) becomes VGG16's {@code block5}, {@code stage3}
+     * {@code block4}. Applies to explicit phases (their stages and names), {@code unfreeze_from} and
+     * {@code stage_lr} keys; names beyond the new backbone's depth are left for validation to reject.
+     */
+    private static void renameStages(ObjectNode st, List<String> from, List<String> to) {
+        java.util.function.UnaryOperator<String> map = n -> {
+            int fromTop = from.size() - 1 - from.indexOf(n);
+            return from.contains(n) && fromTop < to.size() ? to.get(to.size() - 1 - fromTop) : n;
+        };
+        if (st.get("unfreeze_from") != null && st.get("unfreeze_from").isTextual()) st.put("unfreeze_from", map.apply(st.get("unfreeze_from").textValue()));
+        if (st.get("stage_lr") instanceof ObjectNode lr) {
+            ObjectNode renamed = lr.objectNode();
+            lr.fields().forEachRemaining(e -> renamed.set(map.apply(e.getKey()), e.getValue()));
+            st.set("stage_lr", renamed);
+        }
+        if (st.get("phases") instanceof ArrayNode phases) {
+            for (JsonNode p : phases) {
+                ObjectNode ph = (ObjectNode) p;
+                if (ph.get("name") != null && ph.get("name").isTextual()) ph.put("name", map.apply(ph.get("name").textValue()));
+                if (ph.get("unfreeze") instanceof ArrayNode un) {
+                    for (int i = 0; i < un.size(); i++) if (un.get(i).isTextual()) un.set(i, un.textNode(map.apply(un.get(i).textValue())));
+                }
+            }
+        }
     }
 
     private static ConfigException syntaxError(JsonProcessingException e, String source) {

@@ -331,7 +331,7 @@ final class ConfigResolver {
         return out;
     }
 
-    static Optional<Strategy> strategyNamed(String name) {
+    public static Optional<Strategy> strategyNamed(String name) {
         try {
             return Optional.of(Strategy.fromName(name));
         } catch (IllegalArgumentException e) {

@@ -152,6 +152,24 @@ class TrainCommandTest {
         assertTrue(!config.contains("unfreeze_from"), "fine-tune's unfreeze_from is dropped for progressive:\n" + config);
     }
 
+    /**
+     * Without -c, {@code --strategy} starts from that strategy's shipped config (configs/progressive.yaml:
+     * its phase rates, stage names carried over to tiny from the top), not the quickstart switched over.
+     */
+    @Test
+    void strategyWithoutConfigUsesTheShippedSchedule() throws IOException {
+        Path runs = tmp.resolve("runs-shipped");
+        tl("train", "--strategy", "progressive", "--backbone", "tiny", "--epochs", "1", "--batch-size", "8",
+                "--data", data.toString(), "--runs-dir", runs.toString(), "--models-dir", tmp.resolve("models").toString(), "--json")
+                .expect(0).noStackTrace();
+        Path run = CliHarness.runDirs(runs).get(0);
+        checkRunDirectory(run, "progressive", List.of("head", "stage2", "stage1"), 42);
+        String config = Files.readString(run.resolve("config.yaml"));
+        assertTrue(config.contains("lr: 3.0E-5") || config.contains("lr: 3.0e-5") || config.contains("lr: 3.0e-05"),
+                "the shipped last phase's rate:\n" + config);
+        tl("train", "--strategy", "bogus").expect(ExitCode.USAGE).errContains("--strategy bogus", "progressive");
+    }
+
     @Test
     void twoTrainsNeverShareARunDirectory() throws IOException {
         Path runs = tmp.resolve("runs-twice");

@@ -42,6 +42,35 @@ class ExampleConfigsTest {
     }
 
     @Test
+    void strategyResourcesAreByteIdenticalToConfigsFilesAndLoad() throws IOException {
+        for (Strategy s : Strategy.values()) {
+            String name = s.id() + ".yaml";
+            try (InputStream in = ConfigLoader.class.getResourceAsStream("/dev/tl/config/" + name)) {
+                assertNotNull(in, name);
+                assertArrayEquals(Files.readAllBytes(CONFIGS.resolve(name)), in.readAllBytes(),
+                        "src/main/resources/dev/tl/config/" + name + " differs from configs/" + name + "; copy one over the other");
+            }
+            assertEquals(s, ConfigLoader.strategyConfig(s).strategy().name());
+        }
+        // the shipped schedules, not the quickstart's 30 epochs
+        assertEquals(4, ConfigLoader.strategyConfig(Strategy.FINE_TUNE).training().epochs());
+        assertEquals(List.of(4, 3, 2), ConfigLoader.strategyConfig(Strategy.PROGRESSIVE).strategy().phases().stream().map(PhaseConfig::epochs).toList());
+    }
+
+    @Test
+    void switchingBackboneCarriesStagesOverFromTheTop() {
+        TlConfig prog = ConfigLoader.strategyConfig(Strategy.PROGRESSIVE).apply(new Overrides(null, null, null, "vgg16", null, null));
+        assertEquals(List.of(List.of(), List.of("block5"), List.of("block4")),
+                prog.strategy().phases().stream().map(PhaseConfig::unfreeze).toList());
+        assertEquals(List.of(3.0e-5, 4, 2), List.of(prog.strategy().phases().get(2).lr(), prog.strategy().phases().get(0).epochs(),
+                prog.strategy().phases().get(2).epochs()), "schedule kept");
+        TlConfig tiny = ConfigLoader.strategyConfig(Strategy.PROGRESSIVE).apply(new Overrides(null, null, null, "tiny", null, null));
+        assertEquals(List.of(List.of(), List.of("stage2"), List.of("stage1")), tiny.strategy().phases().stream().map(PhaseConfig::unfreeze).toList());
+        TlConfig ft = ConfigLoader.strategyConfig(Strategy.FINE_TUNE).apply(new Overrides(null, null, null, "vgg16", null, null));
+        assertEquals("block5", ft.strategy().unfreezeFrom());
+    }
+
+    @Test
     void quickstartResourceIsByteIdenticalToConfigsFile() throws IOException {
         byte[] file = Files.readAllBytes(CONFIGS.resolve("quickstart.yaml"));
         try (InputStream in = ConfigLoader.class.getResourceAsStream(ConfigLoader.QUICKSTART_RESOURCE)) {
