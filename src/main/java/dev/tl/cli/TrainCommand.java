@@ -118,9 +118,12 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (strategy != null) {
             // `tl train --strategy NAME`: that strategy's shipped config, not the quickstart switched over
-            dev.tl.config.Strategy s = dev.tl.config.ConfigResolver.strategyNamed(strategy)
-                    .orElseThrow(() -> TlException.usage("--strategy " + strategy + ": unknown; use one of "
-                            + java.util.Arrays.stream(dev.tl.config.Strategy.values()).map(dev.tl.config.Strategy::id).toList()));
+            dev.tl.config.Strategy s;
+            try {
+                s = dev.tl.config.Strategy.fromName(strategy);
+            } catch (IllegalArgumentException e) {
+                throw TlException.usage("--strategy " + strategy + ": unknown; use one of " + dev.tl.config.Strategy.validNames());
+            }
             Overrides rest = new Overrides(null, epochs, data, backbone, batchSize, lr);
             TlConfig base = ConfigLoader.strategyConfig(s);
             return rest.isEmpty() ? base : base.apply(rest);

@@ -331,7 +331,7 @@ final class ConfigResolver {
         return out;
     }
 
-    public static Optional<Strategy> strategyNamed(String name) {
+    static Optional<Strategy> strategyNamed(String name) {
         try {
             return Optional.of(Strategy.fromName(name));
         } catch (IllegalArgumentException e) {
