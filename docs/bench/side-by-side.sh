@@ -3,7 +3,7 @@
 # ResNet50 weights and the same hymenoptera split, interleaved, one process at a time. Nothing else may
 # run on the machine meanwhile. Writes logs and a summary to $OUT (default /tmp/tl-bench).
 #
-#   bash docs/bench/side-by-side.sh [fe|compare|scale|bench|all]
+#   bash docs/bench/side-by-side.sh [fe|compare|strategies|leaderboard|scale|bench|all]
 #
 # Prerequisites: ../shared/peers/pytorch/setup.sh done (PyTorch + jemalloc + weights in ~/.cache/tl-peer),
 # ./tl built, data/hymenoptera present. For "scale", the 2x/4x datasets are made by docs/bench/scale-data.py.
@@ -34,13 +34,21 @@ fe() {
 }
 
 compare() {
-  # All four strategies with their shipped configs, each from a cold feature cache, then tl compare.
+  strategies
+  leaderboard
+}
+
+strategies() {
+  # All four strategies with their shipped configs, each from a cold feature cache, and the peer's fine-tune.
   for cfg in quickstart head-replace fine-tune progressive; do
     cold; s=$(now); ./tl train -c configs/$cfg.yaml --json --runs-dir "$OUT/runs" > "$OUT/tl-$cfg.json" 2> "$OUT/tl-$cfg.err"; rc=$?; e=$(now)
     echo "strategy $cfg rc=$rc wall $(wall $s $e) val_acc $(grep -o '"val_accuracy" *: *[0-9.]*' "$OUT/tl-$cfg.json" | head -1) reach0.92(epoch,s) $(reach "$(newest "$OUT/runs")" 0.92)"
   done
   s=$(now); $TUNED /usr/bin/python3 $PEER/hymenoptera.py finetune --scope stage5 > "$OUT/peer-ft-tuned.log" 2>&1; e=$(now)
   echo "peer-tuned finetune stage5 wall $(wall $s $e) $(grep -o '"val_acc_final": [0-9.]*\|"first_reach_0.92": {[^}]*}' "$OUT/peer-ft-tuned.log" | tr '\n' ' ')"
+}
+
+leaderboard() {
   cold; s=$(now); ./tl compare --data data/hymenoptera --runs-dir "$OUT/runs" > "$OUT/tl-compare.out" 2> "$OUT/tl-compare.err"; rc=$?; e=$(now)
   echo "tl compare rc=$rc wall $(wall $s $e)"; cat "$OUT/tl-compare.out"
 }
@@ -64,7 +72,7 @@ bench() {
 }
 
 case "${1:-all}" in
-  fe) fe ;; compare) compare ;; scale) scale ;; bench) bench ;;
+  fe) fe ;; compare) compare ;; strategies) strategies ;; leaderboard) leaderboard ;; scale) scale ;; bench) bench ;;
   all) fe; compare; scale; bench ;;
-  *) echo "usage: $0 [fe|compare|scale|bench|all]" >&2; exit 2 ;;
+  *) echo "usage: $0 [fe|compare|strategies|leaderboard|scale|bench|all]" >&2; exit 2 ;;
 esac
