@@ -67,6 +67,8 @@ public final class CompareCommand implements Callable<Integer> {
         err.printf("comparison: %s%n", dir);
         List<String> args = spec.commandLine().getParseResult().originalArgs();
         List<Leaderboard.Row> rows = new ArrayList<>();
+        // the first phase's frozen pass, by cut: time measured where it was computed, to charge later reusers
+        Map<String, Double> frozenPass = new LinkedHashMap<>();
         for (TlConfig cfg : configs) {
             String name = cfg.strategy().name().id();
             err.printf("== %s ==%n", name);
@@ -77,10 +79,17 @@ public final class CompareCommand implements Callable<Integer> {
                 o = TrainingRun.run(cfg, dir, common.modelsDir, args, err);
                 peaks = mem.peaks();
             }
+            // Strategies whose first phase trains the head alone (feature-extract, head-replace, progressive's
+            // head phase) cut at the feature vertex; fine-tune cuts in front of unfreeze_from.
+            String cut = cfg.strategy().name() == dev.tl.config.Strategy.FINE_TUNE ? "before " + cfg.strategy().unfreezeFrom() : "features";
+            double firstPass = o.result().history().isEmpty() ? 0 : o.result().history().get(0).featurizeSeconds();
+            double reused = 0;
+            if (firstPass < 0.5 && frozenPass.containsKey(cut)) reused = frozenPass.get(cut);
+            else frozenPass.putIfAbsent(cut, firstPass);
             double seconds = o.result().totalSeconds();
             double ips = seconds > 0 ? (double) o.trainImages() * o.result().history().size() / seconds : 0;
             rows.add(new Leaderboard.Row(name, o.evaluation().accuracy(), o.ci().accuracy().low(), o.ci().accuracy().high(),
-                    o.evaluation().macro().f1(), o.wallSeconds(), ips, peaks.heapBytes(), peaks.offHeapBytes(),
+                    o.evaluation().macro().f1(), o.wallSeconds(), reused, ips, peaks.heapBytes(), peaks.offHeapBytes(),
                     peaks.physicalBytes(), o.run().toString()));
         }
         Leaderboard board = new Leaderboard(rows);

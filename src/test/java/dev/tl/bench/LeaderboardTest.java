@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The recommendation: most accurate unless a faster strategy's interval overlaps it. */
 class LeaderboardTest {
     private static Leaderboard.Row row(String s, double acc, double lo, double hi, double secs) {
-        return new Leaderboard.Row(s, acc, lo, hi, acc, secs, 10, 1, 1, 1, "runs/" + s);
+        return new Leaderboard.Row(s, acc, lo, hi, acc, secs, 0, 10, 1, 1, 1, "runs/" + s);
     }
 
     @Test
@@ -20,6 +20,16 @@ class LeaderboardTest {
         assertEquals("feature-extract", b.recommendation().strategy());
         assertTrue(b.recommendation().reason().contains("fine-tune"), b.recommendation().reason());
         assertEquals("fine-tune", b.rows().get(0).strategy(), "sorted by accuracy");
+    }
+
+    /** head-replace ran in 10 s only because feature-extract had cached the features (25 s of its 28 s). */
+    @Test
+    void reusedFeaturesDoNotWinTheRecommendation() {
+        Leaderboard b = new Leaderboard(List.of(row("feature-extract", 0.961, 0.928, 0.987, 28),
+                new Leaderboard.Row("head-replace", 0.961, 0.928, 0.987, 0.96, 10, 25, 10, 1, 1, 1, "runs/hr")));
+        assertEquals("feature-extract", b.recommendation().strategy(), b.recommendation().reason());
+        assertEquals(35, b.rows().get(1).aloneSeconds(), 1e-9);
+        assertTrue(b.table().contains("alone s"), b.table());
     }
 
     @Test
