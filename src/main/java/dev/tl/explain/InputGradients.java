@@ -3,7 +3,6 @@ package dev.tl.explain;
 import dev.tl.model.ClassObjective;
 import dev.tl.model.ClassObjective.Score;
 import dev.tl.model.GraphSurgery;
-import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -24,34 +23,11 @@ public final class InputGradients {
     private final ComputationGraph graph;
     private final ClassObjective objective;
     private final String input;
-    private final Capture captured = new Capture();
 
     private InputGradients(ComputationGraph graph, ClassObjective objective) {
         this.graph = graph;
         this.objective = objective;
         this.input = graph.getConfiguration().getNetworkInputs().get(0);
-        graph.setListeners(captured);
-    }
-
-    /**
-     * Takes the input vertex's gradient at the one moment it exists: DL4J clears every vertex's gradient at
-     * the end of {@code computeGradientAndScore}, and calls {@code onBackwardPass} just before, outside any
-     * workspace, so the copy made here is detached.
-     */
-    private final class Capture extends org.deeplearning4j.optimize.api.BaseTrainingListener {
-        private INDArray gradient;
-
-        @Override
-        public void onBackwardPass(org.deeplearning4j.nn.api.Model model) {
-            INDArray eps = graph.getVertex(input).getEpsilon();
-            gradient = eps == null ? null : eps.dup();
-        }
-
-        INDArray take() {
-            INDArray g = gradient;
-            gradient = null;
-            return g;
-        }
     }
 
     /** Gradients with respect to {@code model}'s input image. */
@@ -95,23 +71,15 @@ public final class InputGradients {
      */
     public Result gradient(INDArray x, INDArray weights, Score score) {
         objective.setScore(score);
-        WorkspaceMode before = graph.getConfiguration().getInferenceWorkspaceMode();
-        // DL4J closes the workspace that holds the input vertex's gradient before returning unless
-        // activation gradients are workspace-free, which it decides from the *inference* mode.
-        graph.getConfiguration().setInferenceWorkspaceMode(WorkspaceMode.NONE);
-        // ...which also leaves its closed activation workspace current on this thread; put back the caller's.
-        org.nd4j.linalg.api.memory.MemoryWorkspace callerWorkspace = Nd4j.getMemoryManager().getCurrentWorkspace();
         try {
             graph.setInputs(x);
             graph.setLabels(weights.castTo(x.dataType()));
             graph.computeGradientAndScore();
-            INDArray eps = captured.take();
+            INDArray eps = ((dev.tl.model.GradientTap.Impl) graph.getLayer(GraphSurgery.GRADIENT_TAP)).take();
             if (eps == null) throw new IllegalStateException("no gradient reached the input vertex " + input);
             INDArray grad = eps.negi().reshape(x.shape());
             return new Result(grad, objective.lastLogits());
         } finally {
-            graph.getConfiguration().setInferenceWorkspaceMode(before);
-            Nd4j.getMemoryManager().setCurrentWorkspace(callerWorkspace);
             graph.clearLayersStates();
             graph.clear();
         }

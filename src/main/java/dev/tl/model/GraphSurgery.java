@@ -48,6 +48,8 @@ import java.util.function.Function;
 public final class GraphSurgery {
     public static final String HEAD_OUT = "head_out";
     public static final String HEAD_PREFIX = "head_";
+    /** The {@link GradientTap} vertex of a {@link #differentiable} graph. */
+    public static final String GRADIENT_TAP = "tl_gradient_tap";
 
     private GraphSurgery() {}
 
@@ -257,8 +259,8 @@ public final class GraphSurgery {
      * inference function: BatchNorm is folded to its running statistics (DL4J's BatchNorm backpropagates
      * only through batch statistics), dropout is removed, and the softmax is moved into the loss
      * ({@link ClassObjective}), so that the objective can be the class logit as well as its log-probability.
-     * Activation gradients are kept out of workspaces, because DL4J closes the workspace holding the
-     * input's gradient before returning. Parameters are copied in; nothing here is ever trained or saved.
+     * The gradient with respect to the input is read from a
+     * {@link GradientTap} inserted right after it ({@link #GRADIENT_TAP}). Parameters are copied in; nothing here is ever trained or saved.
      */
     public static ComputationGraph differentiable(ComputationGraph full, String boundary, ClassObjective objective) {
         ComputationGraphConfiguration conf = cut(full, boundary);
@@ -288,7 +290,16 @@ public final class GraphSurgery {
             layer.setIDropout(null);
             nnc.setLayer(layer);
         }
-        conf.setInferenceWorkspaceMode(org.deeplearning4j.nn.conf.WorkspaceMode.NONE);
+        // The gradient with respect to the input is taken by an identity layer right after it (see GradientTap).
+        String in = conf.getNetworkInputs().get(0);
+        for (List<String> ins : conf.getVertexInputs().values()) ins.replaceAll(v -> v.equals(in) ? GRADIENT_TAP : v);
+        LayerVertex any = (LayerVertex) conf.getVertices().values().stream().filter(v -> v instanceof LayerVertex).findFirst().orElseThrow();
+        NeuralNetConfiguration tapConf = any.getLayerConf().clone();
+        tapConf.setLayer(new GradientTap(GRADIENT_TAP));
+        conf.getVertices().put(GRADIENT_TAP, new LayerVertex(tapConf, null));
+        conf.getVertexInputs().put(GRADIENT_TAP, new ArrayList<>(List.of(in)));
+        conf.setTopologicalOrder(null);
+        conf.setTopologicalOrderStr(null);
         ComputationGraph g = new ComputationGraph(conf);
         g.init();
         copyParams(full, g);
