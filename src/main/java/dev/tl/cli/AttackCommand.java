@@ -2,7 +2,6 @@ package dev.tl.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.tl.backbone.ModelCache;
 import dev.tl.data.DataException;
 import dev.tl.data.ImageDecoder;
 import dev.tl.data.ImageFormat;
@@ -57,8 +56,8 @@ public final class AttackCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = {"-m", "--model"}, paramLabel = "MODEL", description = "A run directory, a model.tl.zip, or a zoo backbone with its ImageNet top (resnet50). Default: the newest run under runs/.")
-    String model;
+    @Mixin
+    ClassifierOption model;
 
     @Option(names = {"-t", "--target"}, required = true, paramLabel = "NAME", description = "The class to reach (name or index; ImageNet names like tabby or goldfish).")
     String target;
@@ -107,13 +106,7 @@ public final class AttackCommand implements Callable<Integer> {
         String why = Files.isRegularFile(image) ? ImageFormat.rejectReason(image) : "not a file";
         if (why != null) throw new DataException(image + ": " + why + "; tl attack reads one JPEG or PNG image");
 
-        String modelArg = model != null ? model : PredictCommand.newestRun(Path.of("runs")).toString();
-        Classifier c;
-        try {
-            c = Classifier.load(modelArg, new ModelCache(ModelCache.defaultRoot(common.modelsDir), err));
-        } catch (IllegalArgumentException e) {
-            throw TlException.usage("--model: " + e.getMessage());
-        }
+        Classifier c = model.load(common, err);
         int targetIdx = classIndex(c, target, "--target");
         Integer labelIdx = label == null ? null : classIndex(c, label, "--label");
 

@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "dream", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Synthesize the image the model finds most typical of a class: from noise, gradient ascent on the "
-                + "class log-probability with a total-variation penalty that keeps the image smooth.",
+                + "class logit with a total-variation penalty that keeps the image smooth.",
                 "Writes <class>.png (at the network's input size), <class>-steps.png (intermediate steps) and prints "
                         + "the class probability at the start and the end."},
         footer = {"", ExitCode.HELP_LIST})
@@ -35,10 +35,8 @@ public final class DreamCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = {"-m", "--model"}, paramLabel = "MODEL",
-            description = "A run directory, a model.tl.zip, or a zoo backbone with an ImageNet top (resnet50, mobilenet_v1_075) "
-                    + "(default: the newest run under runs/).")
-    String model;
+    @Mixin
+    ClassifierOption model;
 
     @Option(names = "--class", required = true, paramLabel = "NAME", description = "The class to dream of (name or index).")
     String className;
@@ -87,7 +85,7 @@ public final class DreamCommand implements Callable<Integer> {
         }
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Classifier c = ExplainCommand.loadClassifier(model, common, err);
+        Classifier c = model.load(common, err);
         int cls = ExplainCommand.classIndex(c, className);
         String name = c.classes().get(cls);
         var p = c.preprocessing();

@@ -1,8 +1,6 @@
 package dev.tl.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tl.backbone.Backbones;
-import dev.tl.backbone.ModelCache;
 import dev.tl.backbone.Preprocessing;
 import dev.tl.data.DataException;
 import dev.tl.data.ImageDecoder;
@@ -15,7 +13,6 @@ import dev.tl.explain.Pixels;
 import dev.tl.explain.Saliency;
 import dev.tl.model.FastPath;
 import dev.tl.run.AtomicFiles;
-import dev.tl.run.ModelBundle;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,10 +43,8 @@ public final class ExplainCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = {"-m", "--model"}, paramLabel = "MODEL",
-            description = "A run directory, a model.tl.zip, or a zoo backbone with an ImageNet top (resnet50, mobilenet_v1_075) "
-                    + "(default: the newest run under runs/).")
-    String model;
+    @Mixin
+    ClassifierOption model;
 
     @Option(names = {"-k", "--top"}, defaultValue = "3", paramLabel = "K", description = "Labels listed per image (default: ${DEFAULT-VALUE}).")
     int k;
@@ -82,7 +77,7 @@ public final class ExplainCommand implements Callable<Integer> {
         for (Path img : images) checkImage(img, "explain");
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Classifier c = loadClassifier(model, common, err);
+        Classifier c = model.load(common, err);
         int forced = className == null ? -1 : classIndex(c, className);
         Preprocessing p = c.preprocessing();
         ImageTransform transform = new ImageTransform(p);
@@ -163,27 +158,6 @@ public final class ExplainCommand implements Callable<Integer> {
             return c.classIndex(name);
         } catch (IllegalArgumentException e) {
             throw TlException.usage("--class: " + e.getMessage());
-        }
-    }
-
-    /** {@code model}: a zoo name, a run directory or a bundle; null = the newest run under runs/. */
-    static Classifier loadClassifier(String model, CommonOptions common, PrintWriter err) throws IOException {
-        String m = model != null ? model : PredictCommand.newestRun(Path.of("runs")).toString();
-        boolean zoo = Backbones.names().contains(m);
-        if (!zoo && !Files.exists(Path.of(m))) {
-            throw TlException.usage("--model: '" + m + "' is neither a run directory or " + ModelBundle.FILE_NAME
-                    + " nor a zoo backbone (" + String.join(", ", Backbones.names()) + ")");
-        }
-        if (zoo && Backbones.get(m).topVertices().isEmpty()) { // known without loading (or downloading) weights
-            throw TlException.usage("--model: " + m + " has no ImageNet classifier top here (" + Backbones.get(m).description()
-                    + "); train a model on it with `tl train --backbone " + m + "` and pass its run directory");
-        }
-        try {
-            return Classifier.load(m, new ModelCache(ModelCache.defaultRoot(common.modelsDir), err));
-        } catch (ModelBundle.BundleException e) {
-            throw TlException.usage(e.getMessage());
-        } catch (IllegalArgumentException e) {
-            throw TlException.usage("--model: " + e.getMessage());
         }
     }
 }

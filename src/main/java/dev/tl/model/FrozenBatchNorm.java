@@ -1,18 +1,10 @@
 package dev.tl.model;
 
-import org.deeplearning4j.nn.api.ParamInitializer;
-import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.NoParamLayer;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.AbstractLayer;
-import org.deeplearning4j.nn.params.EmptyParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -20,7 +12,6 @@ import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.Collection;
 import java.util.Map;
 
 /**
@@ -33,7 +24,7 @@ import java.util.Map;
  * helper. This layer has no parameters, so the BatchNorm's own parameters stay bit-identical by
  * construction. It is used only inside training tails, never saved in a model bundle.
  */
-public final class FrozenBatchNorm extends NoParamLayer {
+public final class FrozenBatchNorm extends ShapePreservingLayer {
     private float[] scale;
     private float[] shift;
     private int channelAxis;
@@ -115,41 +106,8 @@ public final class FrozenBatchNorm extends NoParamLayer {
     }
 
     @Override
-    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
-                                                      int layerIndex, INDArray paramsView, boolean initializeParams, DataType dataType) {
-        Impl l = new Impl(conf, dataType);
-        l.setListeners(listeners);
-        l.setIndex(layerIndex);
-        l.setParamsViewArray(paramsView);
-        l.setParamTable(initializer().init(conf, paramsView, initializeParams));
-        l.setConf(conf);
-        return l;
-    }
-
-    @Override
-    public ParamInitializer initializer() {
-        return EmptyParamInitializer.getInstance();
-    }
-
-    @Override
-    public InputType getOutputType(int layerIndex, InputType inputType) {
-        return inputType;
-    }
-
-    @Override
-    public void setNIn(InputType inputType, boolean override) {
-    }
-
-    @Override
-    public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
-        return null;
-    }
-
-    @Override
-    public LayerMemoryReport getMemoryReport(InputType inputType) {
-        return new LayerMemoryReport.Builder(layerName, FrozenBatchNorm.class, inputType, inputType)
-                .standardMemory(0, 0).workingMemory(0, 0, 0, inputType.arrayElementsPerExample())
-                .cacheMemory(0, 0).build();
+    protected Impl runtime(NeuralNetConfiguration conf, DataType dataType) {
+        return new Impl(conf, dataType);
     }
 
     @Override
@@ -169,7 +127,7 @@ public final class FrozenBatchNorm extends NoParamLayer {
     }
 
     /** The runtime layer. */
-    public static final class Impl extends AbstractLayer<FrozenBatchNorm> {
+    public static final class Impl extends Runtime<FrozenBatchNorm> {
         Impl(NeuralNetConfiguration conf, DataType dataType) {
             super(conf, dataType);
         }
@@ -201,27 +159,8 @@ public final class FrozenBatchNorm extends NoParamLayer {
         }
 
         @Override
-        public double calcRegularizationScore(boolean backpropParamsOnly) {
-            return 0;
-        }
-
-        @Override
         public Type type() {
             return Type.NORMALIZATION;
-        }
-
-        @Override
-        public boolean isPretrainLayer() {
-            return false;
-        }
-
-        @Override
-        public void clearNoiseWeightParams() {
-        }
-
-        @Override
-        public INDArray params() {
-            return null;
         }
     }
 }

@@ -1,25 +1,15 @@
 package dev.tl.model;
 
-import org.deeplearning4j.nn.api.ParamInitializer;
-import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.NoParamLayer;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.AbstractLayer;
-import org.deeplearning4j.nn.params.EmptyParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-
-import java.util.Collection;
 
 /**
  * An identity layer that keeps a copy of the gradient flowing back through it. Placed right after a
@@ -29,7 +19,7 @@ import java.util.Collection;
  * its activation gradients afresh, and off-heap memory grows until the garbage collector catches up: 16 GB
  * resident after 150 ResNet50 images). Used only in {@link GraphSurgery#differentiable} graphs.
  */
-public final class GradientTap extends NoParamLayer {
+public final class GradientTap extends ShapePreservingLayer {
     public GradientTap() {
         super(new Builder());
     }
@@ -39,41 +29,8 @@ public final class GradientTap extends NoParamLayer {
     }
 
     @Override
-    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
-                                                      int layerIndex, INDArray paramsView, boolean initializeParams, DataType dataType) {
-        Impl l = new Impl(conf, dataType);
-        l.setListeners(listeners);
-        l.setIndex(layerIndex);
-        l.setParamsViewArray(paramsView);
-        l.setParamTable(initializer().init(conf, paramsView, initializeParams));
-        l.setConf(conf);
-        return l;
-    }
-
-    @Override
-    public ParamInitializer initializer() {
-        return EmptyParamInitializer.getInstance();
-    }
-
-    @Override
-    public InputType getOutputType(int layerIndex, InputType inputType) {
-        return inputType;
-    }
-
-    @Override
-    public void setNIn(InputType inputType, boolean override) {
-    }
-
-    @Override
-    public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
-        return null;
-    }
-
-    @Override
-    public LayerMemoryReport getMemoryReport(InputType inputType) {
-        return new LayerMemoryReport.Builder(layerName, GradientTap.class, inputType, inputType)
-                .standardMemory(0, 0).workingMemory(0, 0, 0, inputType.arrayElementsPerExample())
-                .cacheMemory(0, 0).build();
+    protected Impl runtime(NeuralNetConfiguration conf, DataType dataType) {
+        return new Impl(conf, dataType);
     }
 
     public static final class Builder extends org.deeplearning4j.nn.conf.layers.Layer.Builder<Builder> {
@@ -85,7 +42,7 @@ public final class GradientTap extends NoParamLayer {
     }
 
     /** The runtime layer: identity forward; backward passes the gradient on and keeps a detached copy. */
-    public static final class Impl extends AbstractLayer<GradientTap> {
+    public static final class Impl extends Runtime<GradientTap> {
         private INDArray captured;
 
         Impl(NeuralNetConfiguration conf, DataType dataType) {
@@ -114,27 +71,8 @@ public final class GradientTap extends NoParamLayer {
         }
 
         @Override
-        public double calcRegularizationScore(boolean backpropParamsOnly) {
-            return 0;
-        }
-
-        @Override
         public Type type() {
             return Type.FEED_FORWARD;
-        }
-
-        @Override
-        public boolean isPretrainLayer() {
-            return false;
-        }
-
-        @Override
-        public void clearNoiseWeightParams() {
-        }
-
-        @Override
-        public INDArray params() {
-            return null;
         }
     }
 }
