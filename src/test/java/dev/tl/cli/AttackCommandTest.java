@@ -30,12 +30,8 @@ class AttackCommandTest {
     @BeforeAll
     static void trainOnce() {
         FastPath.enable();
-        data = CliHarness.dataset(tmp.resolve("data"));
-        Path runs = tmp.resolve("runs");
-        Path cfg = CliHarness.config(tmp.resolve("ft.yaml"), data, runs, "fine-tune", "  unfreeze_from: all\n", 6);
-        tl("train", "-c", cfg.toString(), "--lr", "0.02", "--models-dir", tmp.resolve("models").toString(),
-                "--runs-dir", runs.toString(), "--data", data.toString()).expect(0);
-        run = CliHarness.runDirs(runs).get(0);
+        run = CliHarness.trainedRun(tmp, "  unfreeze_from: all\n", 6, "--lr", "0.02");
+        data = tmp.resolve("data");
     }
 
     @Test

@@ -135,6 +135,21 @@ final class CliHarness {
     }
 
     /** Run directories directly under {@code runs}, sorted. */
+    /**
+     * Trains a tiny fine-tune model on {@link #dataset} under {@code tmp} (data/, runs/, models/) and returns
+     * its run directory; {@code extraArgs} go to {@code tl train} (e.g. "--lr", "0.02").
+     */
+    static Path trainedRun(Path tmp, String strategyExtra, int epochs, String... extraArgs) {
+        Path data = dataset(tmp.resolve("data"));
+        Path runs = tmp.resolve("runs");
+        Path cfg = config(tmp.resolve("ft.yaml"), data, runs, "fine-tune", strategyExtra, epochs);
+        List<String> args = new java.util.ArrayList<>(List.of("train", "-c", cfg.toString(), "--models-dir", tmp.resolve("models").toString(),
+                "--runs-dir", runs.toString(), "--data", data.toString()));
+        args.addAll(List.of(extraArgs));
+        tl(args.toArray(String[]::new)).expect(0);
+        return runDirs(runs).get(0);
+    }
+
     static List<Path> runDirs(Path runs) {
         if (!Files.isDirectory(runs)) return List.of();
         try (Stream<Path> s = Files.list(runs)) {

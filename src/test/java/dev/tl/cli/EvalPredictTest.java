@@ -30,12 +30,8 @@ class EvalPredictTest {
     @BeforeAll
     static void trainOnce() {
         FastPath.enable();
-        data = CliHarness.dataset(tmp.resolve("data"));
-        Path runs = tmp.resolve("runs");
-        Path cfg = CliHarness.config(tmp.resolve("ft.yaml"), data, runs, "fine-tune", null, 2);
-        tl("train", "-c", cfg.toString(), "--models-dir", tmp.resolve("models").toString(),
-                "--runs-dir", runs.toString(), "--data", data.toString()).expect(0);
-        run = CliHarness.runDirs(runs).get(0);
+        run = CliHarness.trainedRun(tmp, null, 2);
+        data = tmp.resolve("data");
     }
 
     private static JsonNode evalJson() throws IOException {
