@@ -106,16 +106,19 @@ class OverridesTest {
                 prog.apply(backbone("tiny")).strategy().phases().stream().map(PhaseConfig::unfreeze).toList());
     }
 
+    /** Explicit stages carry over counted from the top; names beyond the new backbone's depth still fail. */
     @Test
-    void backboneSwitchRechecksExplicitStages() {
+    void backboneSwitchCarriesExplicitStagesFromTheTop() {
         TlConfig ft = parse("resnet50", "name: fine-tune\nunfreeze_from: stage3", "");
-        ConfigException e = assertThrows(ConfigException.class, () -> ft.apply(backbone("tiny")));
-        assertEquals("strategy.unfreeze_from", e.path());
-        assertTrue(e.getMessage().contains("unknown stage 'stage3' for backbone tiny; valid: stem, stage1, stage2, all"),
-                e.getMessage());
+        assertEquals("stage1", ft.apply(backbone("tiny")).strategy().unfreezeFrom(), "second from the top");
         TlConfig prog = ConfigLoader.load(Path.of("configs/progressive.yaml"));
-        e = assertThrows(ConfigException.class, () -> prog.apply(backbone("tiny")));
-        assertEquals("strategy.phases[1].unfreeze[0]", e.path());
+        assertEquals(List.of(List.of(), List.of("stage2"), List.of("stage1")),
+                prog.apply(backbone("tiny")).strategy().phases().stream().map(PhaseConfig::unfreeze).toList());
+        TlConfig deep = parse("vgg16", "name: fine-tune\nunfreeze_from: block1", "");
+        ConfigException e = assertThrows(ConfigException.class, () -> deep.apply(backbone("tiny")));
+        assertEquals("strategy.unfreeze_from", e.path());
+        assertTrue(e.getMessage().contains("unknown stage 'block1' for backbone tiny; valid: stem, stage1, stage2, all"),
+                e.getMessage());
     }
 
     @Test
