@@ -2,7 +2,6 @@ package dev.tl.explain;
 
 import dev.tl.backbone.Preprocessing;
 import dev.tl.data.ImageTransform;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -20,16 +19,10 @@ import java.util.List;
 public final class PixelSpace {
     private final ImageTransform transform;
     private final Preprocessing p;
-    private final float[] factor = new float[3];
-    private final int[] channel = new int[3];
 
     public PixelSpace(Preprocessing p) {
         this.p = p;
         this.transform = new ImageTransform(p);
-        for (int c = 0; c < 3; c++) {
-            channel[c] = p.channelIndex(c);
-            factor[c] = p.scale() / p.std()[channel[c]];
-        }
     }
 
     public Preprocessing preprocessing() {
@@ -59,21 +52,9 @@ public final class PixelSpace {
      * network input (shaped like the input batch), as interleaved RGB {@code [height][width][3]}.
      */
     public float[] pixelGradient(INDArray inputGradient, int row) {
-        int h = p.height();
-        int w = p.width();
-        int plane = h * w;
-        int n = size();
-        float[] all = inputGradient.castTo(DataType.FLOAT).dup('c').data().asFloat();
-        float[] out = new float[n];
-        int base = row * n;
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                for (int c = 0; c < 3; c++) {
-                    int idx = p.channelsLast() ? (y * w + x) * 3 + channel[c] : channel[c] * plane + y * w + x;
-                    out[(y * w + x) * 3 + c] = all[base + idx] * factor[c];
-                }
-            }
-        }
+        double[] g = Pixels.toPixelGradient(inputGradient, row, p);
+        float[] out = new float[g.length];
+        for (int i = 0; i < g.length; i++) out[i] = (float) g[i];
         return out;
     }
 

@@ -1,9 +1,11 @@
 package dev.tl.explain;
 
 import dev.tl.backbone.Preprocessing;
+import dev.tl.data.ImageTransform;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.awt.image.BufferedImage;
 
@@ -15,17 +17,15 @@ import java.awt.image.BufferedImage;
 public final class Pixels {
     private Pixels() {}
 
-    /** The network input for one image: {@code [1, H, W, 3]} or {@code [1, 3, H, W]}, float. */
+    /**
+     * The network input for one image: {@code [1, H, W, 3]} or {@code [1, 3, H, W]}, float; the same
+     * normalization and layout as every other input ({@link ImageTransform#normalize}).
+     */
     public static INDArray toInput(double[] rgb, Preprocessing p) {
-        int h = p.height(), w = p.width();
         check(rgb.length, p);
-        float[] out = new float[rgb.length];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                for (int c = 0; c < 3; c++) out[index(p, y, x, p.channelIndex(c))] = p.normalize(c, (float) rgb[(y * w + x) * 3 + c]);
-            }
-        }
-        return Nd4j.create(out, p.batchShape(1), 'c');
+        float[] f = new float[rgb.length];
+        for (int i = 0; i < f.length; i++) f[i] = (float) rgb[i];
+        return Nd4j.create(new ImageTransform(p).normalize(f), p.batchShape(1), 'c');
     }
 
     /** The pixels (0..255, unrounded) that {@link #toInput} maps to row 0 of {@code x}. */
@@ -44,13 +44,19 @@ public final class Pixels {
         return rgb;
     }
 
-    /**
-     * The chain rule from a gradient with respect to the network input (row 0 of {@code g}) to the gradient
-     * with respect to pixels: {@code dJ/dv_c = dJ/dx_c * scale / std[c]}.
-     */
+    /** {@link #toPixelGradient(INDArray, int, Preprocessing)} of row 0. */
     public static double[] toPixelGradient(INDArray g, Preprocessing p) {
+        return toPixelGradient(g, 0, p);
+    }
+
+    /**
+     * The chain rule from a gradient with respect to the network input (row {@code row} of {@code g}, a batch
+     * shaped like the input) to the gradient with respect to pixels: {@code dJ/dv_c = dJ/dx_c * scale / std[c]}.
+     */
+    public static double[] toPixelGradient(INDArray g, int row, Preprocessing p) {
         int h = p.height(), w = p.width();
-        double[] v = g.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+        double[] v = g.get(NDArrayIndex.interval(row, row + 1)).castTo(DataType.DOUBLE).dup('c').data().asDouble();
+        check(v.length, p);
         double[] out = new double[h * w * 3];
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {

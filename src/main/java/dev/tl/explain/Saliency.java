@@ -55,7 +55,7 @@ public final class Saliency {
             INDArray grads = gradients.gradient(Nd4j.concat(0, xs), classes, Score.LOGIT).gradient();
             g = new double[rgb.length];
             for (int s = 0; s < samples; s++) {
-                double[] gs = Pixels.toPixelGradient(grads.slice(s).reshape(p.batchShape(1)), p);
+                double[] gs = Pixels.toPixelGradient(grads, s, p);
                 for (int i = 0; i < g.length; i++) g[i] += gs[i] / samples;
             }
         }
