@@ -26,10 +26,6 @@ public final class ClassifierOption {
             throw TlException.usage("--model: '" + m + "' is neither a run directory or " + ModelBundle.FILE_NAME
                     + " nor a zoo backbone (" + String.join(", ", Backbones.names()) + ")");
         }
-        if (zoo && Backbones.get(m).topVertices().isEmpty()) { // known without loading (or downloading) weights
-            throw TlException.usage("--model: " + m + " has no ImageNet classifier top here (" + Backbones.get(m).description()
-                    + "); train a model on it with `tl train --backbone " + m + "` and pass its run directory");
-        }
         try {
             return Classifier.load(m, new ModelCache(ModelCache.defaultRoot(common.modelsDir), err));
         } catch (ModelBundle.BundleException e) {

@@ -33,13 +33,12 @@ public record Classifier(ComputationGraph graph, List<String> classes, Preproces
     public static Classifier load(String model, ModelCache cache) {
         if (Backbones.names().contains(model)) {
             BackboneSpec spec = Backbones.get(model);
-            ComputationGraph g = cache.load(spec);
-            long outputs = g.getConfiguration().getNetworkOutputs().size() == 1 ? outputSize(g, spec) : -1;
-            if (outputs != 1000) {
-                throw new IllegalArgumentException(model + " has no ImageNet classifier top here (" + spec.description()
-                        + "); train a model on it with `tl train --backbone " + model + "` and pass its run directory");
-            }
-            return new Classifier(GraphSurgery.asClassifier(g), imageNetClasses(), spec.preprocessing(), spec, model + " (ImageNet)");
+            // known from the spec, before the weights are loaded (or downloaded)
+            if (spec.topVertices().isEmpty()) throw noTop(model, spec);
+            ComputationGraph g = GraphSurgery.asClassifier(cache.load(spec));
+            String out = g.getConfiguration().getNetworkOutputs().get(0);
+            if (((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) g.getLayer(out).conf().getLayer()).getNOut() != 1000) throw noTop(model, spec);
+            return new Classifier(g, imageNetClasses(), spec.preprocessing(), spec, model + " (ImageNet)");
         }
         ModelBundle.Loaded b = ModelBundle.load(Path.of(model));
         BackboneSpec spec = Backbones.get(b.info().backbone());
@@ -47,9 +46,9 @@ public record Classifier(ComputationGraph graph, List<String> classes, Preproces
                 b.info().preprocessing().toPreprocessing(), spec, b.file().toString());
     }
 
-    private static long outputSize(ComputationGraph g, BackboneSpec spec) {
-        var x = org.nd4j.linalg.factory.Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, spec.preprocessing().batchShape(1));
-        return g.outputSingle(false, x).length();
+    private static IllegalArgumentException noTop(String model, BackboneSpec spec) {
+        return new IllegalArgumentException(model + " has no ImageNet classifier top here (" + spec.description()
+                + "); train a model on it with `tl train --backbone " + model + "` and pass its run directory");
     }
 
     /** The 1000 ImageNet class names in the Keras/TF.js output order (from the npm package's labels.json). */
