@@ -12,6 +12,8 @@ import dev.tl.explain.Fgsm;
 import dev.tl.explain.PixelSpace;
 import dev.tl.model.FastPath;
 import dev.tl.report.AttackPanel;
+import dev.tl.report.Png;
+import dev.tl.run.AtomicFiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -149,8 +151,8 @@ public final class AttackCommand implements Callable<Integer> {
         Path originalPng = dir.resolve("original.png");
         Path adversarialPng = dir.resolve("adversarial.png");
         Path panelPng = dir.resolve("attack.png");
-        AttackPanel.writePng(originalPng, AttackPanel.image(full, resized.width(), resized.height()));
-        AttackPanel.writePng(adversarialPng, AttackPanel.image(advFull, resized.width(), resized.height()));
+        AtomicFiles.write(originalPng, Png.of(AttackPanel.image(full, resized.width(), resized.height())));
+        AtomicFiles.write(adversarialPng, Png.of(AttackPanel.image(advFull, resized.width(), resized.height())));
 
         // What a user gets back: the saved PNG decoded and preprocessed exactly as `tl predict` does.
         float[] reloaded = c.graph().outputSingle(false, org.nd4j.linalg.factory.Nd4j.create(
@@ -173,7 +175,7 @@ public final class AttackCommand implements Callable<Integer> {
                 List.of(String.format(Locale.ROOT, "%s: %s %.1f%%", success ? "adversarial" : "attempt (failed)", names.get(reTop), 100 * reloaded[reTop]),
                         String.format(Locale.ROOT, "%s: %.1f%%", names.get(trueIdx), 100 * reloaded[trueIdx]),
                         String.format(Locale.ROOT, "reloaded PNG, %d steps", r.steps())));
-        AttackPanel.writePng(panelPng, AttackPanel.render(r.original(), r.adversarial(), w, h, factor, captions));
+        AtomicFiles.write(panelPng, Png.of(AttackPanel.render(r.original(), r.adversarial(), w, h, factor, captions)));
 
         if (json) {
             Map<String, Object> o = new LinkedHashMap<>();

@@ -6,15 +6,14 @@ import dev.tl.explain.Dream;
 import dev.tl.explain.Pictures;
 import dev.tl.explain.Pixels;
 import dev.tl.model.FastPath;
+import dev.tl.report.Png;
 import dev.tl.run.AtomicFiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -99,10 +98,10 @@ public final class DreamCommand implements Callable<Integer> {
         });
         String base = name.replaceAll("[^A-Za-z0-9._-]", "_");
         BufferedImage img = Pixels.image(o.image(), p.height(), p.width());
-        Path png = AtomicFiles.writeNew(out, base, ".png", tmp -> write(img, tmp));
+        Path png = AtomicFiles.writeNew(out, base, ".png", Png.of(img));
         String stem = png.getFileName().toString().replaceFirst("\\.png$", "");
         BufferedImage strip = Pictures.strip(o.snapshots(), p.height(), p.width(), name);
-        Path stripPng = AtomicFiles.writeNew(out, stem + "-steps", ".png", tmp -> write(strip, tmp));
+        Path stripPng = AtomicFiles.writeNew(out, stem + "-steps", ".png", Png.of(strip));
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("class", name);
@@ -119,9 +118,5 @@ public final class DreamCommand implements Callable<Integer> {
         }
         stdout.flush();
         return ExitCode.OK;
-    }
-
-    private static void write(BufferedImage img, Path tmp) throws IOException {
-        if (!ImageIO.write(img, "png", tmp.toFile())) throw new IOException("no PNG writer");
     }
 }

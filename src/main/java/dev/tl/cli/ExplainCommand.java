@@ -12,6 +12,7 @@ import dev.tl.explain.Pictures;
 import dev.tl.explain.Pixels;
 import dev.tl.explain.Saliency;
 import dev.tl.model.FastPath;
+import dev.tl.report.Png;
 import dev.tl.run.AtomicFiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,7 +20,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import javax.imageio.ImageIO;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -96,9 +96,7 @@ public final class ExplainCommand implements Callable<Integer> {
             List<Pictures.Label> top = new ArrayList<>();
             for (int i = 0; i < Math.min(k, probs.length); i++) top.add(new Pictures.Label(c.classes().get(order.get(i)), probs[order.get(i)]));
             var picture = Pictures.explanation(rgb, p.height(), p.width(), heat, sal, cam.vertex(), c.classes().get(cls), probs[cls], top, c.source());
-            Path png = AtomicFiles.writeNew(out, stem(img) + ".explain", ".png", tmp -> {
-                if (!ImageIO.write(picture, "png", tmp.toFile())) throw new IOException("no PNG writer");
-            });
+            Path png = AtomicFiles.writeNew(out, stem(img) + ".explain", ".png", Png.of(picture));
             if (json) {
                 Map<String, Object> o = new LinkedHashMap<>();
                 o.put("image", img.toString());

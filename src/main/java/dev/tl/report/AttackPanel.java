@@ -1,16 +1,12 @@
 package dev.tl.report;
 
-import dev.tl.run.AtomicFiles;
 
-import javax.imageio.ImageIO;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -93,12 +89,5 @@ public final class AttackPanel {
 
     private static int level(float v) {
         return Math.max(0, Math.min(255, Math.round(v)));
-    }
-
-    /** Writes {@code img} as a PNG, atomically. */
-    public static void writePng(Path file, BufferedImage img) throws IOException {
-        AtomicFiles.write(file, tmp -> {
-            if (!ImageIO.write(img, "png", tmp.toFile())) throw new IOException("no PNG writer");
-        });
     }
 }
