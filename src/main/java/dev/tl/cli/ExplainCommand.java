@@ -85,7 +85,10 @@ public final class ExplainCommand implements Callable<Integer> {
         InputGradients ig = InputGradients.of(c.graph());
         Saliency saliency = new Saliency(ig, p);
         for (Path img : images) {
-            double[] rgb = Pixels.fromInput(org.nd4j.linalg.factory.Nd4j.create(transform.eval(ImageDecoder.read(img)), p.batchShape(1), 'c'), p);
+            // the pixels tl eval feeds the network (resized, center-cropped), not yet normalized
+            float[] px = transform.evalPixels(ImageDecoder.read(img));
+            double[] rgb = new double[px.length];
+            for (int i = 0; i < px.length; i++) rgb[i] = px[i];
             var x = Pixels.toInput(rgb, p);
             float[] probs = ig.probabilities(x).toFloatVector();
             List<Integer> order = ranking(probs);
