@@ -104,13 +104,7 @@ public final class ConfigLoader {
         String file = strategy.id() + ".yaml";
         Path local = Path.of("configs", file);
         if (java.nio.file.Files.isRegularFile(local)) return load(local);
-        String resource = "/dev/tl/config/" + file;
-        try (InputStream in = ConfigLoader.class.getResourceAsStream(resource)) {
-            if (in == null) throw new IllegalStateException("resource " + resource + " missing from the build");
-            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "built-in " + file);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read resource " + resource, e);
-        }
+        return parse(resource("/dev/tl/config/" + file), "built-in " + file);
     }
 
     /** The built-in quickstart config (feature extraction on data/hymenoptera with resnet50). */
@@ -120,11 +114,16 @@ public final class ConfigLoader {
 
     /** The text of the built-in quickstart config, e.g. for {@code tl init} to write out. */
     public static String quickstartYaml() {
-        try (InputStream in = ConfigLoader.class.getResourceAsStream(QUICKSTART_RESOURCE)) {
-            if (in == null) throw new IllegalStateException("resource " + QUICKSTART_RESOURCE + " missing from the build");
+        return resource(QUICKSTART_RESOURCE);
+    }
+
+    /** A config built into the jar, as text. */
+    private static String resource(String path) {
+        try (InputStream in = ConfigLoader.class.getResourceAsStream(path)) {
+            if (in == null) throw new IllegalStateException("resource " + path + " missing from the build");
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read resource " + QUICKSTART_RESOURCE, e);
+            throw new IllegalStateException("cannot read resource " + path, e);
         }
     }
 
