@@ -109,8 +109,8 @@ public final class AttackCommand implements Callable<Integer> {
         if (why != null) throw new DataException(image + ": " + why + "; tl attack reads one JPEG or PNG image");
 
         Classifier c = model.load(common, err);
-        int targetIdx = classIndex(c, target, "--target");
-        Integer labelIdx = label == null ? null : classIndex(c, label, "--label");
+        int targetIdx = ClassifierOption.classIndex(c, target, "--target");
+        Integer labelIdx = label == null ? null : ClassifierOption.classIndex(c, label, "--label");
 
         long t0 = System.nanoTime();
         ImageTransform transform = new ImageTransform(c.preprocessing());
@@ -241,15 +241,6 @@ public final class AttackCommand implements Callable<Integer> {
         m.put("levels", v);
         m.put("fraction", v / 255);
         return m;
-    }
-
-    private static int classIndex(Classifier c, String name, String option) {
-        try {
-            return c.classIndex(name);
-        } catch (IllegalArgumentException e) {
-            List<String> cs = c.classes();
-            throw TlException.usage(option + ": " + e.getMessage() + (cs.size() <= 20 ? " (classes: " + String.join(", ", cs) + ")" : ""));
-        }
     }
 
     static float[] crop(float[] full, ImageTransform.Resized r, int w, int h) {

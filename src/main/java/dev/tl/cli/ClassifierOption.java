@@ -34,4 +34,14 @@ public final class ClassifierOption {
             throw TlException.usage("--model: " + e.getMessage());
         }
     }
+
+    /** The index of class {@code name} given to {@code option}; a one-line usage error (listing a small model's classes) otherwise. */
+    static int classIndex(Classifier c, String name, String option) {
+        try {
+            return c.classIndex(name);
+        } catch (IllegalArgumentException e) {
+            java.util.List<String> cs = c.classes();
+            throw TlException.usage(option + ": " + e.getMessage() + (cs.size() <= 20 ? " (classes: " + String.join(", ", cs) + ")" : ""));
+        }
+    }
 }

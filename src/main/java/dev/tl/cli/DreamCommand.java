@@ -85,7 +85,7 @@ public final class DreamCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Classifier c = model.load(common, err);
-        int cls = ExplainCommand.classIndex(c, className);
+        int cls = ClassifierOption.classIndex(c, className, "--class");
         String name = c.classes().get(cls);
         var p = c.preprocessing();
         Dream dream = new Dream(c.graph(), p);

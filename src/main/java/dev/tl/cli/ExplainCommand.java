@@ -78,7 +78,7 @@ public final class ExplainCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Classifier c = model.load(common, err);
-        int forced = className == null ? -1 : classIndex(c, className);
+        int forced = className == null ? -1 : ClassifierOption.classIndex(c, className, "--class");
         Preprocessing p = c.preprocessing();
         ImageTransform transform = new ImageTransform(p);
         GradCam cam = gradCam(c);
@@ -152,13 +152,5 @@ public final class ExplainCommand implements Callable<Integer> {
 
     static void checkOutDir(Path out) {
         if (Files.exists(out) && !Files.isDirectory(out)) throw TlException.usage("--out: " + out + " is a file, not a directory");
-    }
-
-    static int classIndex(Classifier c, String name) {
-        try {
-            return c.classIndex(name);
-        } catch (IllegalArgumentException e) {
-            throw TlException.usage("--class: " + e.getMessage());
-        }
     }
 }
