@@ -87,7 +87,8 @@ public final class InputGradients {
 
     public int numClasses() {
         String out = graph.getConfiguration().getNetworkOutputs().get(0);
-        return (int) graph.getLayer(out).getParam("b").length();
+        // from the configuration: an output layer without a bias has no "b" to count
+        return (int) ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) graph.getLayer(out).conf().getLayer()).getNOut();
     }
 
     /**
